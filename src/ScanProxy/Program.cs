@@ -1,0 +1,3 @@
+using ScanProxy.Cli;
+
+return await Commands.RunAsync(args);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what the tests need on a fresh
+# Debian 12 machine that has only the .NET SDK, then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "tests/run.sh: installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The package starts a system redis-server on 6379; tests start their own on free ports.
+
+dotnet build ScanProxy.sln -c Release -nologo -clp:ErrorsOnly
+dotnet test ScanProxy.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
