@@ -48,6 +48,7 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
     private readonly Lock _handlersLock = new();
     private readonly Task _background;
     private Action<BlocklistChange>[] _handlers = [];
+    private ChannelMessageQueue? _blocklistMessages;
     private volatile string? _lastError;
     private int _resyncPending;
     private int _disposed;
@@ -63,9 +64,14 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
 
-        // Registered once: StackExchange.Redis keeps the subscription and renews it on every reconnect, even
-        // when the first attempt fails because the server is down at start.
-        _ = SubscribeAsync();
+        // Subscribed before the constructor returns, so a node that loads its blocklist next misses no change.
+        // StackExchange.Redis renews an established subscription after every reconnect; one that failed because
+        // the server was down at start is retried by the background loop.
+        if (_connection.IsConnected)
+        {
+            TrySubscribe();
+        }
+
         _background = Task.Run(RunBackgroundAsync);
     }
 
@@ -100,10 +106,12 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         }
 
         // The store never gives up on the server, and queues its own writes rather than letting the client hold
-        // them: a write during an outage completes at once and a read fails at once.
+        // them: a write during an outage completes at once and a read fails at once. One connect attempt keeps a
+        // start during an outage from waiting (three attempts wait 10 s); reconnecting goes on in the background.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ReconnectRetryPolicy ??= new ExponentialRetry(250, 5_000);
+        options.ConnectRetry = 1;
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);
         options.ClientName ??= "scanproxy";
         var endpoints = string.Join(",", options.EndPoints.Select(EndPointCollection.ToString));
         Log.Connecting(logger, endpoints);
@@ -633,7 +641,20 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
                 return;
             }
 
-            if (!_connection.IsConnected || !await WriteBacklogAsync(stopping).ConfigureAwait(false))
+            if (!_connection.IsConnected)
+            {
+                // Covers a store started while the server is down too: no "restored" event comes for a first
+                // connection, yet subscribers that failed to load must reload once it is up.
+                Volatile.Write(ref _resyncPending, 1);
+                continue;
+            }
+
+            if (_blocklistMessages is null)
+            {
+                TrySubscribe();
+            }
+
+            if (!await WriteBacklogAsync(stopping).ConfigureAwait(false))
             {
                 continue;
             }
@@ -685,12 +706,13 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         return true;
     }
 
-    private async Task SubscribeAsync()
+    private void TrySubscribe()
     {
         try
         {
-            var queue = await _connection.GetSubscriber().SubscribeAsync(_keys.BlocklistChannel).ConfigureAwait(false);
+            var queue = _connection.GetSubscriber().Subscribe(_keys.BlocklistChannel);
             queue.OnMessage(OnBlocklistMessage);
+            _blocklistMessages = queue;
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -762,13 +784,14 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         _lastError = e.Exception?.Message ?? e.FailureType.ToString();
+        Volatile.Write(ref _resyncPending, 1);
         Log.ConnectionLost(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType, e.Exception);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
-        Interlocked.Exchange(ref _resyncPending, 1);
+        Volatile.Write(ref _resyncPending, 1);
         WakeUp();
     }
 
