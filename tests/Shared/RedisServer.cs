@@ -23,10 +23,13 @@ internal sealed class RedisServer : IDisposable
 
     static RedisServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
 
-    private RedisServer(int port, string directory)
+    private readonly string[] _extraArguments;
+
+    private RedisServer(int port, string directory, string[] extraArguments)
     {
         Port = port;
         Directory = directory;
+        _extraArguments = extraArguments;
     }
 
     /// <summary>The loopback port; it stays the same across <see cref="Kill"/> and <see cref="Start()"/>.</summary>
@@ -42,12 +45,13 @@ internal sealed class RedisServer : IDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a new server on a free port and waits until it answers PING.</summary>
+    /// <param name="extraArguments">More redis-server options, for example <c>--cluster-enabled yes</c>.</param>
     /// <exception cref="InvalidOperationException">redis-server is not installed, or it did not start.</exception>
-    public static RedisServer StartNew()
+    public static RedisServer StartNew(params string[] extraArguments)
     {
         var directory = Path.Combine(Path.GetTempPath(), "scanproxy-redis-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var server = new RedisServer(FreeLoopbackPort(), directory);
+        var server = new RedisServer(FreeLoopbackPort(), directory, extraArguments);
         try
         {
             server.Start();
@@ -75,7 +79,7 @@ internal sealed class RedisServer : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Directory,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Directory })
+        foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Directory, .. _extraArguments])
         {
             start.ArgumentList.Add(argument);
         }

@@ -15,15 +15,19 @@ namespace ScanProxy.Store;
 /// Outage: a write made while the server is unreachable (or that fails for want of a connection) is put in a
 /// <see cref="WriteBacklog"/> and completes at once; a background loop writes the backlog in order when the
 /// connection returns. Every write is idempotent (HSETNX, ZADD, SADD, SET, or a tombstone), so a write that
-/// reached the server before its connection broke does no harm when it is written again. Reads during an
-/// outage throw <see cref="StoreUnavailableException"/>.
+/// reached the server before its connection broke does no harm when it is written again. A queued
+/// <see cref="BlockAsync"/> or <see cref="UnblockAsync"/> cannot know whether the URL was blocked before, and
+/// returns true. Reads during an outage throw <see cref="StoreUnavailableException"/>; a read just after the
+/// server returns waits (briefly) until the backlog is written, so it sees the writes made meanwhile.
 /// </para>
 /// <para>
 /// Blocklist changes: a block or unblock made through this instance is handed to this instance's subscribers
 /// at once, before the server is even asked, so a node enforces its own blocks during an outage. Other
 /// instances hear it over pub/sub; each message carries this instance's id, and this instance ignores its own
 /// echo, so a local subscriber hears each of its changes once. After a reconnect, once the backlog is written,
-/// subscribers get <see cref="BlocklistChangeKind.Resync"/>: messages may have been missed meanwhile.
+/// subscribers get <see cref="BlocklistChangeKind.Resync"/>: messages may have been missed meanwhile. They get
+/// it too when the store started while the server was down, as soon as it is up. Handlers should be
+/// idempotent (set semantics): a block of a URL already blocked is delivered like any other.
 /// </para>
 /// </remarks>
 internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDisposable, IDisposable
