@@ -185,6 +185,7 @@ internal sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within {s_startTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}");
     }
 
+    /// <summary>True when the server answers PING, or refuses it only for want of a password (--requirepass).</summary>
     private bool AnswersPing()
     {
         try
@@ -193,20 +194,14 @@ internal sealed class RedisServer : IDisposable
             client.Connect(IPAddress.Loopback, Port);
             using var stream = client.GetStream();
             stream.Write("PING\r\n"u8);
-            Span<byte> reply = stackalloc byte[7];
-            var read = 0;
-            while (read < reply.Length)
+            var line = new StringBuilder();
+            for (var b = stream.ReadByte(); b >= 0 && b != '\n'; b = stream.ReadByte())
             {
-                var n = stream.Read(reply[read..]);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
+                line.Append((char)b);
             }
 
-            return reply.SequenceEqual("+PONG\r\n"u8);
+            var reply = line.ToString().TrimEnd('\r');
+            return reply == "+PONG" || reply.StartsWith("-NOAUTH", StringComparison.Ordinal);
         }
         catch (SocketException)
         {
@@ -214,7 +209,7 @@ internal sealed class RedisServer : IDisposable
         }
         catch (IOException)
         {
-            // Redis still loading answers with an error or closes; try again.
+            // Closed while starting; try again.
             return false;
         }
     }

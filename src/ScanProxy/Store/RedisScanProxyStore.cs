@@ -80,7 +80,15 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
     }
 
     /// <inheritdoc />
-    public StoreHealth Health => new(_connection.IsConnected, _backlog.Count, _lastError);
+    public StoreHealth Health
+    {
+        get
+        {
+            // The failure event may come a moment after the client notices; a disconnected store always says why.
+            var connected = _connection.IsConnected;
+            return new(connected, _backlog.Count, _lastError ?? (connected ? null : "not connected"));
+        }
+    }
 
     /// <summary>
     /// Connects to the server named by a StackExchange.Redis configuration string. Returns at once even when the
@@ -663,7 +671,9 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
                 continue;
             }
 
-            if (Interlocked.Exchange(ref _resyncPending, 0) == 1)
+            // Resync only once the subscription connection is back too: a reload before it would miss changes
+            // published in between.
+            if (_connection.GetSubscriber().IsConnected(_keys.BlocklistChannel) && Interlocked.Exchange(ref _resyncPending, 0) == 1)
             {
                 _lastError = null;
                 Deliver(new BlocklistChange(BlocklistChangeKind.Resync, null, null));
