@@ -31,8 +31,10 @@ public abstract class NotificationTestBase
                 ["ScanProxy:Notifications:PollInterval"] = "00:00:00.050",
                 ["ScanProxy:Notifications:RetryDelay"] = "00:00:00.100",
                 ["ScanProxy:Notifications:MaxRetryDelay"] = "00:00:00.400",
-                ["ScanProxy:Notifications:SendTimeout"] = "00:00:03",
-                ["ScanProxy:Notifications:Lease"] = "00:00:10",
+                // Generous: a send that times out after the receiver took it is sent again (the at-least-once case),
+                // and the first sends of a test run on a busy machine can take seconds.
+                ["ScanProxy:Notifications:SendTimeout"] = "00:00:10",
+                ["ScanProxy:Notifications:Lease"] = "00:00:30",
                 ["ScanProxy:Smtp:From"] = "scanproxy@test.example",
             })
             .Build();
