@@ -23,8 +23,8 @@ public sealed class DetectionNotifierTests : NotificationTestBase
         {
             Assert.That(receiver.Requests, Has.Count.EqualTo(1));
             Assert.That(smtp.Received, Has.Count.EqualTo(1));
-            Assert.That(errors.Count(e => e.EventId == 6001 && e.Message.Contains("'not an address'", StringComparison.Ordinal)), Is.EqualTo(1));
-            Assert.That(errors.Count(e => e.EventId == 6002), Is.EqualTo(2));
+            Assert.That(errors.Count(e => e.EventId == NotificationEvents.InvalidEmail && e.Message.Contains("'not an address'", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(errors.Count(e => e.EventId == NotificationEvents.InvalidWebhookUrl), Is.EqualTo(2));
         });
     }
 

@@ -45,7 +45,7 @@ public sealed class EmailDeliveryTests : NotificationTestBase
         var node = await StartNodeAsync();
 
         await node.Notifier.NotifyAsync(Detection("d-11"), Recipients(emails: ["abuse@shop.example"]));
-        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == 6102) >= 2, "two failures were logged");
+        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == NotificationEvents.DeliveryFailed) >= 2, "two failures were logged");
 
         smtp.Start();
         await WaitUntilAsync(() => smtp.Received.Count == 1, "the mail arrived");
@@ -59,8 +59,8 @@ public sealed class EmailDeliveryTests : NotificationTestBase
         var node = await StartNodeAsync();
 
         await node.Notifier.NotifyAsync(Detection("d-12"), Recipients(emails: ["abuse@shop.example"]));
-        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == 6102), "a failure was logged");
+        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == NotificationEvents.DeliveryFailed), "a failure was logged");
 
-        Assert.That(node.Logs.Entries.First(e => e.EventId == 6102).Exception?.Message, Does.Contain("ScanProxy:Smtp:Host is not set"));
+        Assert.That(node.Logs.Entries.First(e => e.EventId == NotificationEvents.DeliveryFailed).Exception?.Message, Does.Contain("ScanProxy:Smtp:Host is not set"));
     }
 }

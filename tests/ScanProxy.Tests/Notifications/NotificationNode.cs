@@ -8,8 +8,9 @@ using ScanProxy.Store;
 namespace ScanProxy.Tests.Notifications;
 
 /// <summary>
-/// One ScanProxy node as far as notifications go: a host with <see cref="NotificationServiceCollectionExtensions.AddScanProxyNotifications"/>
-/// over a store, started and stopped like the real process.
+/// One ScanProxy node as far as notifications go: a host with <see cref="StoreServiceCollectionExtensions.AddScanProxyStore"/>
+/// and <see cref="NotificationServiceCollectionExtensions.AddScanProxyNotifications"/>, started and stopped like the real
+/// process. Disposing it closes its store connection too.
 /// </summary>
 internal sealed class NotificationNode : IAsyncDisposable
 {
@@ -26,13 +27,13 @@ internal sealed class NotificationNode : IAsyncDisposable
 
     public DetectionNotifier Notifier => _host.Services.GetRequiredService<DetectionNotifier>();
 
-    public static NotificationNode Create(IConfiguration configuration, IScanProxyStore store)
+    public static NotificationNode Create(IConfiguration configuration)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(configuration);
         var logs = new RecordingLoggerProvider();
         builder.Logging.AddProvider(logs);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddScanProxyStore(builder.Configuration);
         builder.Services.AddScanProxyNotifications(builder.Configuration);
         return new NotificationNode(builder.Build(), logs);
     }

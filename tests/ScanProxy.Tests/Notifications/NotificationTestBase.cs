@@ -5,8 +5,8 @@ using ScanProxy.Store;
 namespace ScanProxy.Tests.Notifications;
 
 /// <summary>
-/// What the delivery tests share: settings that make retries and polling fast, real receivers, and nodes over one store
-/// that are disposed in teardown.
+/// What the delivery tests share: settings that make retries and polling fast, real receivers, and nodes over one real
+/// Redis store, all disposed in teardown.
 /// </summary>
 public abstract class NotificationTestBase
 {
@@ -16,7 +16,6 @@ public abstract class NotificationTestBase
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(15);
 
     private readonly List<IAsyncDisposable> _cleanup = [];
-    private TemporaryInMemoryStore _store = null!;
 
     /// <summary>The configuration every node of the test reads; changes are seen at once.</summary>
     internal IConfigurationRoot Configuration { get; private set; } = null!;
@@ -24,10 +23,12 @@ public abstract class NotificationTestBase
     [SetUp]
     public void CreateConfiguration()
     {
-        _store = new TemporaryInMemoryStore();
         Configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
+                // Every node of a test shares the real store; the prefix keeps other tests' outboxes apart.
+                ["ScanProxy:Store:Redis"] = NotificationRedis.Configuration,
+                ["ScanProxy:Store:KeyPrefix"] = $"notify-{Guid.NewGuid():N}:",
                 ["ScanProxy:Notifications:PollInterval"] = "00:00:00.050",
                 ["ScanProxy:Notifications:RetryDelay"] = "00:00:00.100",
                 ["ScanProxy:Notifications:MaxRetryDelay"] = "00:00:00.400",
@@ -51,10 +52,10 @@ public abstract class NotificationTestBase
         _cleanup.Clear();
     }
 
-    /// <summary>A new node over the test's store, not started yet.</summary>
-    internal NotificationNode CreateNode() => Track(NotificationNode.Create(Configuration, _store));
+    /// <summary>A new node with its own connection to the test's store, not started yet.</summary>
+    internal NotificationNode CreateNode() => Track(NotificationNode.Create(Configuration));
 
-    /// <summary>A new node over the test's store, with its dispatcher running.</summary>
+    /// <summary>A new node with its own connection to the test's store, with its dispatcher running.</summary>
     internal async Task<NotificationNode> StartNodeAsync()
     {
         var node = CreateNode();

@@ -57,7 +57,7 @@ public sealed class WebhookDeliveryTests : NotificationTestBase
         var node = await StartNodeAsync();
 
         await node.Notifier.NotifyAsync(Detection("d-3"), Recipients(webhooks: [receiver.Url]));
-        await WaitUntilAsync(() => receiver.DeliveredCount() == 1, "the webhook was delivered");
+        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == NotificationEvents.Delivered), "the delivery was logged");
         await SettleAsync();
 
         Assert.Multiple(() =>
@@ -65,8 +65,8 @@ public sealed class WebhookDeliveryTests : NotificationTestBase
             Assert.That(receiver.Requests.Select(r => r.AnsweredStatus), Is.EqualTo(FailTwiceThenSucceed));
             Assert.That(receiver.Requests.Select(r => r.SignatureValid), Has.All.True);
             Assert.That(receiver.Requests.Select(r => r.DeliveryId).Distinct().Count(), Is.EqualTo(1));
-            Assert.That(node.Logs.Entries.Count(e => e.EventId == 6102), Is.EqualTo(2), "each failure is logged");
-            Assert.That(node.Logs.Entries.Count(e => e.EventId == 6101), Is.EqualTo(1), "the delivery is logged");
+            Assert.That(node.Logs.Entries.Count(e => e.EventId == NotificationEvents.DeliveryFailed), Is.EqualTo(2), "each failure is logged");
+            Assert.That(node.Logs.Entries.Count(e => e.EventId == NotificationEvents.Delivered), Is.EqualTo(1), "the delivery is logged");
         });
     }
 
@@ -78,12 +78,12 @@ public sealed class WebhookDeliveryTests : NotificationTestBase
         var node = await StartNodeAsync();
 
         await node.Notifier.NotifyAsync(Detection("d-4"), Recipients(webhooks: [receiver.RedirectingUrl]));
-        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == 6102) >= 2, "two failures were logged");
+        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == NotificationEvents.DeliveryFailed) >= 2, "two failures were logged");
 
         Assert.Multiple(() =>
         {
             Assert.That(receiver.Requests, Is.Empty, "the redirect target was never called");
-            Assert.That(node.Logs.Entries.First(e => e.EventId == 6102).Exception?.Message, Does.Contain("302"));
+            Assert.That(node.Logs.Entries.First(e => e.EventId == NotificationEvents.DeliveryFailed).Exception?.Message, Does.Contain("302"));
         });
     }
 
@@ -94,7 +94,7 @@ public sealed class WebhookDeliveryTests : NotificationTestBase
         var node = await StartNodeAsync();
 
         await node.Notifier.NotifyAsync(Detection("d-5"), Recipients(webhooks: [receiver.Url]));
-        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == 6102) >= 2, "two failures were logged");
+        await WaitUntilAsync(() => node.Logs.Entries.Count(e => e.EventId == NotificationEvents.DeliveryFailed) >= 2, "two failures were logged");
         Assert.That(receiver.Requests, Is.Empty, "nothing unsigned is sent");
 
         ConfigureWebhook(receiver.Url);
@@ -112,13 +112,13 @@ public sealed class WebhookDeliveryTests : NotificationTestBase
         ConfigureWebhook(urlWithToken);
 
         await node.Notifier.NotifyAsync(Detection("d-6"), Recipients(webhooks: [urlWithToken]));
-        await WaitUntilAsync(() => receiver.DeliveredCount() == 1, "the webhook was delivered");
+        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == NotificationEvents.Delivered), "the delivery was logged");
 
         Assert.Multiple(() =>
         {
             Assert.That(node.Logs.Entries.Select(e => e.Message), Has.None.Contains("hidden-token"));
             Assert.That(node.Logs.Entries.Select(e => e.Message), Has.None.Contains(Secret));
-            Assert.That(node.Logs.Entries.Single(e => e.EventId == 6101).Message, Does.Contain(new Uri(receiver.Url).Authority));
+            Assert.That(node.Logs.Entries.Single(e => e.EventId == NotificationEvents.Delivered).Message, Does.Contain(new Uri(receiver.Url).Authority));
         });
     }
 }
