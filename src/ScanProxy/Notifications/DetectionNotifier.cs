@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using MimeKit;
 using ScanProxy.Store;
 
 namespace ScanProxy.Notifications;
@@ -24,12 +22,12 @@ internal sealed partial class DetectionNotifier(IScanProxyStore store, TimeProvi
         ArgumentNullException.ThrowIfNull(detection);
         ArgumentNullException.ThrowIfNull(recipients);
 
-        var payload = JsonSerializer.Serialize(detection, NotificationJsonContext.Default.DetectionRecord);
+        var payload = DetectionPayload.Write(detection);
         var now = timeProvider.GetUtcNow();
 
         foreach (var address in recipients.Emails)
         {
-            if (!MailboxAddress.TryParse(address, out _))
+            if (!MailAddresses.IsValid(address))
             {
                 Log.InvalidEmail(logger, detection.Zone, address);
                 continue;

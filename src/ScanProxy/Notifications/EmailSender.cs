@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
@@ -28,9 +27,7 @@ internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> smtpOptions) : IN
             throw new NotificationDeliveryException($"{SmtpOptions.SectionName}:Host is not set, so no e-mail can be sent; the message waits until it is.");
         }
 
-        var detection = JsonSerializer.Deserialize(message.Payload, NotificationJsonContext.Default.DetectionRecord)
-            ?? throw new NotificationDeliveryException($"Outbox message {message.Id} has no detection in its payload.");
-        using var mail = Compose(detection, message, options.From);
+        using var mail = Compose(DetectionPayload.Read(message), message, options.From);
 
         using var client = new SmtpClient();
         await client.ConnectAsync(options.Host, options.Port, SocketOptions(options.Security), cancellationToken).ConfigureAwait(false);
@@ -43,7 +40,7 @@ internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> smtpOptions) : IN
         await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static MimeMessage Compose(DetectionRecord detection, OutboxMessage message, string from)
+    private static MimeMessage Compose(DetectionRecord detection, OutboxMessage message, string from)
     {
         var mail = new MimeMessage();
         mail.From.Add(MailboxAddress.Parse(from));

@@ -25,6 +25,9 @@ internal sealed partial class OutboxDispatcher : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<OutboxDispatcher> _logger;
 
+    // Only the dispatch loop touches it.
+    private bool _leaseFailing;
+
     public OutboxDispatcher(
         IScanProxyStore store,
         IEnumerable<INotificationSender> senders,
@@ -74,7 +77,14 @@ internal sealed partial class OutboxDispatcher : BackgroundService
     {
         try
         {
-            return await _store.LeaseDueNotificationsAsync(options.BatchSize, options.Lease, stoppingToken).ConfigureAwait(false);
+            var due = await _store.LeaseDueNotificationsAsync(options.BatchSize, options.Lease, stoppingToken).ConfigureAwait(false);
+            if (_leaseFailing)
+            {
+                _leaseFailing = false;
+                Log.LeaseRecovered(_logger);
+            }
+
+            return due;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -83,7 +93,13 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         catch (Exception exception)
         {
             // Whatever the store throws, the loop goes on: the messages wait in the outbox for the next look.
-            Log.LeaseFailed(_logger, exception);
+            // An outage is logged when it starts and when it ends, not on every poll.
+            if (!_leaseFailing)
+            {
+                _leaseFailing = true;
+                Log.LeaseFailed(_logger, exception);
+            }
+
             return [];
         }
     }
@@ -156,8 +172,11 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Could not deliver {Channel} notification to {Recipient} ({MessageId}) on attempt {Attempt}; trying again in {Delay}.")]
         public static partial void DeliveryFailed(ILogger logger, string channel, string recipient, string messageId, int attempt, TimeSpan delay, Exception exception);
 
-        [LoggerMessage(EventId = 6103, Level = LogLevel.Warning, Message = "Could not read the notification outbox; looking again shortly.")]
+        [LoggerMessage(EventId = 6103, Level = LogLevel.Warning, Message = "Cannot read the notification outbox; notifications wait until the store answers again.")]
         public static partial void LeaseFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 6106, Level = LogLevel.Information, Message = "The notification outbox can be read again; delivery resumes.")]
+        public static partial void LeaseRecovered(ILogger logger);
 
         [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "Delivered {Channel} notification to {Recipient} ({MessageId}) but could not remove it from the outbox; it may be sent again when its lease ends.")]
         public static partial void CompleteFailed(ILogger logger, string channel, string recipient, string messageId, Exception exception);

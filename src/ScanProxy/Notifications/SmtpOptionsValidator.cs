@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace ScanProxy.Notifications;
 
@@ -23,7 +22,7 @@ internal sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             failures.Add($"{SmtpOptions.SectionName}:Port must be between 1 and 65535, not {options.Port}.");
         }
 
-        if (!MailboxAddress.TryParse(options.From, out _))
+        if (!MailAddresses.IsValid(options.From))
         {
             failures.Add($"{SmtpOptions.SectionName}:From must be an e-mail address, not '{options.From}'.");
         }

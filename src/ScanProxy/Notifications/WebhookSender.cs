@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using ScanProxy.Store;
 
 namespace ScanProxy.Notifications;
@@ -20,8 +19,7 @@ internal sealed class WebhookSender(IHttpClientFactory httpClientFactory, Webhoo
     {
         ArgumentNullException.ThrowIfNull(message);
 
-        var detection = JsonSerializer.Deserialize(message.Payload, NotificationJsonContext.Default.DetectionRecord)
-            ?? throw new NotificationDeliveryException($"Outbox message {message.Id} has no detection in its payload.");
+        var detection = DetectionPayload.Read(message);
         var secret = secrets.Find(detection.Zone, message.Recipient)
             ?? throw new NotificationDeliveryException(
                 $"No secret is configured for this webhook in zone {detection.Zone} (ScanProxy:Zones:{detection.Zone}:Notify:Webhooks); the message waits until one is.");

@@ -13,7 +13,7 @@ public sealed class DetectionJsonTests
     {
         var detection = NotificationTestBase.Detection("d-70") with { Pdq = null, Quality = null, Variant = null };
 
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(detection, NotificationJsonContext.Default.DetectionRecord));
+        using var json = JsonDocument.Parse(DetectionPayload.Write(detection));
 
         Assert.Multiple(() =>
         {

@@ -14,7 +14,7 @@ public sealed class DetectionNotifierTests : NotificationTestBase
 
         await node.Notifier.NotifyAsync(
             Detection("d-60"),
-            Recipients(["not an address", "abuse@shop.example"], ["ftp://hooks.shop.example/x", "/relative", receiver.Url]));
+            Recipients(["not an address", "postmaster", "Abuse Desk <abuse@shop.example>"], ["ftp://hooks.shop.example/x", "/relative", receiver.Url]));
         await WaitUntilAsync(() => receiver.DeliveredCount() == 1 && smtp.Received.Count == 1, "the valid ones were delivered");
         await SettleAsync();
 
@@ -23,7 +23,9 @@ public sealed class DetectionNotifierTests : NotificationTestBase
         {
             Assert.That(receiver.Requests, Has.Count.EqualTo(1));
             Assert.That(smtp.Received, Has.Count.EqualTo(1));
+            Assert.That(smtp.Received[0].ToAddresses.Single().Address, Is.EqualTo("abuse@shop.example"));
             Assert.That(errors.Count(e => e.EventId == NotificationEvents.InvalidEmail && e.Message.Contains("'not an address'", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(errors.Count(e => e.EventId == NotificationEvents.InvalidEmail && e.Message.Contains("'postmaster'", StringComparison.Ordinal)), Is.EqualTo(1), "an address needs a domain");
             Assert.That(errors.Count(e => e.EventId == NotificationEvents.InvalidWebhookUrl), Is.EqualTo(2));
         });
     }

@@ -7,4 +7,6 @@ internal static class NotificationEvents
     public const int InvalidWebhookUrl = 6002;
     public const int Delivered = 6101;
     public const int DeliveryFailed = 6102;
+    public const int OutboxUnreadable = 6103;
+    public const int OutboxReadableAgain = 6106;
 }

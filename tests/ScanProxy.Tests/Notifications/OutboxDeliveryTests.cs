@@ -1,3 +1,5 @@
+using ScanProxy.Testing;
+
 namespace ScanProxy.Tests.Notifications;
 
 /// <summary>The outbox's promise (SPEC §6): never lost, never sent twice for one detection and recipient.</summary>
@@ -144,6 +146,34 @@ public sealed class OutboxDeliveryTests : NotificationTestBase
         {
             Assert.That(receiver.Requests, Has.Count.EqualTo(2));
             Assert.That(smtp.Received, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task A_notification_made_while_the_store_is_down_is_delivered_once_it_is_back()
+    {
+        // A server of its own, so killing it cannot touch another test's store.
+        using var redis = RedisServer.StartNew();
+        Configuration["ScanProxy:Store:Redis"] = redis.Configuration;
+        var receiver = await StartWebhookAsync();
+        var node = await StartNodeAsync();
+
+        redis.Kill();
+        await node.Notifier.NotifyAsync(Detection("d-70"), Recipients(webhooks: [receiver.Url]));
+        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == NotificationEvents.OutboxUnreadable), "the outage was noticed");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.That(receiver.Requests, Is.Empty);
+
+        redis.Start();
+        await WaitUntilAsync(() => node.Logs.Entries.Any(e => e.EventId == NotificationEvents.Delivered), "the webhook was delivered");
+        await SettleAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(receiver.Requests, Has.Count.EqualTo(1));
+            Assert.That(receiver.DeliveredCount(), Is.EqualTo(1));
+            Assert.That(node.Logs.Entries.Count(e => e.EventId == NotificationEvents.OutboxUnreadable), Is.EqualTo(1), "the outage is logged once, not on every poll");
+            Assert.That(node.Logs.Entries.Count(e => e.EventId == NotificationEvents.OutboxReadableAgain), Is.EqualTo(1));
         });
     }
 
