@@ -37,7 +37,14 @@ internal sealed class EmailSender(IOptionsMonitor<SmtpOptions> smtpOptions) : IN
         }
 
         await client.SendAsync(mail, cancellationToken).ConfigureAwait(false);
-        await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The server has taken the mail; a failed QUIT must not make the outbox send it again.
+        }
     }
 
     private static MimeMessage Compose(DetectionRecord detection, OutboxMessage message, string from)
