@@ -1,0 +1,33 @@
+namespace ScanProxy.Pdq.Hashing;
+
+/// <summary>Picks the 64x64 samples of the blurred luma that feed the DCT (the reference's <c>decimateFloat</c>).</summary>
+internal static class Decimation
+{
+    /// <summary>The side of the decimated block.</summary>
+    public const int Size = 64;
+
+    /// <summary>
+    /// <c>a[i][j] = plane[row(i)][col(j)]</c> with <c>row(i) = (int)(((i + 0.5) * height) / 64)</c> computed in double,
+    /// which targets the centres of the 64 bands, as the reference does.
+    /// </summary>
+    public static void Decimate(ReadOnlySpan<float> plane, int width, int height, int planeStride, Span<float> a)
+    {
+        Span<int> columns = stackalloc int[Size];
+        for (var j = 0; j < Size; j++)
+        {
+            columns[j] = SampleIndex(j, width);
+        }
+
+        for (var i = 0; i < Size; i++)
+        {
+            var row = plane.Slice(SampleIndex(i, height) * planeStride, width);
+            var output = a.Slice(i * Size, Size);
+            for (var j = 0; j < Size; j++)
+            {
+                output[j] = row[columns[j]];
+            }
+        }
+    }
+
+    private static int SampleIndex(int i, int length) => (int)(((i + 0.5) * length) / Size);
+}

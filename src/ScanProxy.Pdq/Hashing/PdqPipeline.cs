@@ -1,0 +1,81 @@
+using System.Buffers;
+
+namespace ScanProxy.Pdq.Hashing;
+
+/// <summary>The PDQ steps in order (README "Algorithm"): luma, blur and decimate, quality, DCT, threshold, dihedral.</summary>
+internal static class PdqPipeline
+{
+    /// <summary>Images with a side below this hash to all zeros with quality 0.</summary>
+    public const int MinimumSide = 5;
+
+    private const int Cells = Dct.Size * Dct.Size;
+
+    public static PdqResult Hash(in PixelSource source, bool dihedral)
+    {
+        var width = source.Width;
+        var height = source.Height;
+        if (width < MinimumSide || height < MinimumSide)
+        {
+            return dihedral ? new PdqResult(default(PdqDihedralHashes), 0, width, height) : new PdqResult(PdqHash.Zero, 0, width, height);
+        }
+
+        Span<float> a = stackalloc float[Decimation.Size * Decimation.Size];
+        Downscale(source, a);
+
+        var quality = Quality.Compute(a);
+        Span<float> b = stackalloc float[Cells];
+        Dct.Compute(a, b);
+
+        if (!dihedral)
+        {
+            return new PdqResult(Threshold.ToHash(b), quality, width, height);
+        }
+
+        Span<PdqHash> hashes = stackalloc PdqHash[PdqDihedralHashes.Count];
+        Span<float> variant = stackalloc float[Cells];
+        for (var v = 0; v < hashes.Length; v++)
+        {
+            Dihedral.Transform(b, (PdqVariant)v, variant);
+            hashes[v] = Threshold.ToHash(variant);
+        }
+
+        return new PdqResult(new PdqDihedralHashes(hashes), quality, width, height);
+    }
+
+    /// <summary>
+    /// Blurs the full-resolution luma with two rounds of box filters sized from the original dimensions and samples it
+    /// at 64x64. An image that is exactly 64x64 is used as it is, as the reference's hashing function does.
+    /// </summary>
+    private static void Downscale(in PixelSource source, Span<float> a)
+    {
+        var width = source.Width;
+        var height = source.Height;
+        var planeLength = width * height;
+        var plane1 = ArrayPool<float>.Shared.Rent(planeLength);
+        var plane2 = ArrayPool<float>.Shared.Rent(planeLength);
+        try
+        {
+            Luma.Fill(source, plane1, width);
+            if (width == Decimation.Size && height == Decimation.Size)
+            {
+                plane1.AsSpan(0, planeLength).CopyTo(a);
+                return;
+            }
+
+            var windowAlongRows = BoxFilter.WindowSize(width);
+            var windowAlongColumns = BoxFilter.WindowSize(height);
+            for (var round = 0; round < BoxFilter.Rounds; round++)
+            {
+                BoxFilter.AlongRows(plane1, plane2, width, height, width, windowAlongRows);
+                BoxFilter.AlongColumns(plane2, plane1, width, height, width, windowAlongColumns);
+            }
+
+            Decimation.Decimate(plane1, width, height, width, a);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(plane1);
+            ArrayPool<float>.Shared.Return(plane2);
+        }
+    }
+}
