@@ -14,6 +14,12 @@ public class ReferenceVectorTests
     private static IEnumerable<TestCaseData> SyntheticRows() =>
         ReferenceVector.Load("synthetic-fullres.csv").Select(v => new TestCaseData(v).SetArgDisplayNames(v.File));
 
+    /// <summary>The PNG test images shipped with ThreatExchange (bilevel, gray, gray+alpha, palette, RGBA): decoder-independent.</summary>
+    private static IEnumerable<TestCaseData> ThreatExchangePngRows() =>
+        ReferenceVector.Load(Path.Combine("threatexchange-testdata", "reference-hashes-fullres.csv"))
+            .Where(v => v.Extra["copied"] == "yes" && v.File.EndsWith(".png", StringComparison.Ordinal))
+            .Select(v => new TestCaseData(v).SetArgDisplayNames(v.File));
+
     [TestCaseSource(nameof(DevPngRows))]
     public void Dev_png_hash_quality_and_all_eight_dihedral_hashes_are_bit_exact(ReferenceVector vector)
     {
@@ -24,6 +30,23 @@ public class ReferenceVectorTests
     public void Synthetic_png_hash_quality_and_all_eight_dihedral_hashes_are_bit_exact(ReferenceVector vector)
     {
         AssertExact(vector, Hash(vector));
+    }
+
+    [TestCaseSource(nameof(ThreatExchangePngRows))]
+    public void ThreatExchange_png_hash_quality_and_all_eight_dihedral_hashes_are_bit_exact(ReferenceVector vector)
+    {
+        AssertExact(vector, Hash(vector));
+    }
+
+    [Test]
+    public void Every_reference_csv_row_set_is_present()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(DevPngRows().Count(), Is.EqualTo(40));
+            Assert.That(SyntheticRows().Count(), Is.EqualTo(19));
+            Assert.That(ThreatExchangePngRows().Count(), Is.EqualTo(7));
+        });
     }
 
     internal static PdqResult Hash(ReferenceVector vector) =>
