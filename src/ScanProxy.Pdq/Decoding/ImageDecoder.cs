@@ -31,7 +31,7 @@ internal static class ImageDecoder
         fixed (byte* start = encoded)
         {
             using var stream = new UnmanagedMemoryStream(start, encoded.Length);
-            return DecodeSeekable(stream, ImageFormatSniffer.Detect(encoded), options);
+            return DecodeSeekable(stream, encoded, options);
         }
     }
 
@@ -40,79 +40,45 @@ internal static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ArgumentNullException.ThrowIfNull(options);
-        if (!encoded.CanSeek)
-        {
-            using var copy = CopyBounded(encoded, options);
-            return Decode(copy.GetBuffer().AsSpan(0, (int)copy.Length), options);
-        }
 
-        var length = encoded.Length - encoded.Position;
-        if (length <= 0)
-        {
-            throw new ImageDecodeException(ImageDecodeError.Empty, "The image has no bytes.");
-        }
-
-        if (length > options.MaxEncodedBytes)
-        {
-            throw TooManyBytes(length, options);
-        }
-
-        Span<byte> header = stackalloc byte[ImageFormatSniffer.HeaderLength];
-        var start = encoded.Position;
-        var read = encoded.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        encoded.Position = start;
-        return DecodeSeekable(encoded, ImageFormatSniffer.Detect(header[..read]), options);
+        // The container is checked for truncation before decoding, which needs all of it in memory anyway.
+        using var copy = CopyBounded(encoded, options);
+        return Decode(copy.GetBuffer().AsSpan(0, (int)copy.Length), options);
     }
 
-    private static Image DecodeSeekable(Stream stream, ImageKind kind, ImageDecodeOptions options)
+    private static Image DecodeSeekable(Stream stream, ReadOnlySpan<byte> encoded, ImageDecodeOptions options)
     {
+        var kind = ImageFormatSniffer.Detect(encoded);
         var set = DecoderSet.For(options.MaxAllocationBytes);
         var decoder = set.DecoderFor(kind) ?? throw new ImageDecodeException(
             ImageDecodeError.Unsupported,
             kind == ImageKind.Tiff ? "TIFF images are not decoded." : "Not a JPEG, PNG, GIF, WebP or BMP image.");
 
-        var start = stream.Position;
-        var info = Translate(kind, () => ((IImageInfoDetector)decoder).Identify(set.Configuration, stream, CancellationToken.None));
-        if (info is null)
-        {
-            throw new ImageDecodeException(ImageDecodeError.Corrupt, $"The {kind} header could not be read.");
-        }
-
-        if (info.Width <= 0 || info.Height <= 0)
-        {
-            throw new ImageDecodeException(ImageDecodeError.ZeroSize, $"The {kind} header gives a size of {info.Width}x{info.Height}.");
-        }
-
-        if ((long)info.Width * info.Height > options.MaxPixels)
-        {
-            throw new ImageDecodeException(
-                ImageDecodeError.TooLarge,
-                $"The image is {info.Width}x{info.Height}, over the limit of {options.MaxPixels} pixels.");
-        }
-
-        stream.Position = start;
-        return IsGraySource(info)
-            ? Translate(kind, () => decoder.Decode<L8>(set.Configuration, stream, CancellationToken.None))
-            : Translate(kind, () => decoder.Decode<Rgb24>(set.Configuration, stream, CancellationToken.None));
-    }
-
-    /// <summary>Gray PNGs and single-component JPEGs decode straight to one byte a pixel.</summary>
-    private static bool IsGraySource(IImageInfo info)
-    {
-        var png = info.Metadata.GetPngMetadata();
-        if (png.ColorType is PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha)
-        {
-            return true;
-        }
-
-        return info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance;
-    }
-
-    private static T Translate<T>(ImageKind kind, Func<T> decode)
-    {
         try
         {
-            return decode();
+            var info = ((IImageInfoDetector)decoder).Identify(set.Configuration, stream, CancellationToken.None)
+                ?? throw new ImageDecodeException(ImageDecodeError.Corrupt, $"The {kind} header could not be read.");
+            if (info.Width <= 0 || info.Height <= 0)
+            {
+                throw new ImageDecodeException(ImageDecodeError.ZeroSize, $"The {kind} header gives a size of {info.Width}x{info.Height}.");
+            }
+
+            if ((long)info.Width * info.Height > options.MaxPixels)
+            {
+                throw new ImageDecodeException(
+                    ImageDecodeError.TooLarge,
+                    $"The image is {info.Width}x{info.Height}, over the limit of {options.MaxPixels} pixels.");
+            }
+
+            if (TruncationCheck.IsTruncated(kind, encoded))
+            {
+                throw new ImageDecodeException(ImageDecodeError.Truncated, $"The {kind} data ends before the image does.");
+            }
+
+            stream.Position = 0;
+            return IsGraySource(info)
+                ? decoder.Decode<L8>(set.Configuration, stream, CancellationToken.None)
+                : decoder.Decode<Rgb24>(set.Configuration, stream, CancellationToken.None);
         }
         catch (InvalidMemoryOperationException e)
         {
@@ -133,9 +99,27 @@ internal static class ImageDecoder
         }
     }
 
+    /// <summary>Gray PNGs and single-component JPEGs decode straight to one byte a pixel.</summary>
+    private static bool IsGraySource(IImageInfo info)
+    {
+        var png = info.Metadata.GetPngMetadata();
+        if (png.ColorType is PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha)
+        {
+            return true;
+        }
+
+        return info.Metadata.GetJpegMetadata().ColorType == JpegColorType.Luminance;
+    }
+
     private static MemoryStream CopyBounded(Stream encoded, ImageDecodeOptions options)
     {
-        var copy = new MemoryStream();
+        var remaining = encoded.CanSeek ? Math.Max(0, encoded.Length - encoded.Position) : 0;
+        if (remaining > options.MaxEncodedBytes)
+        {
+            throw TooManyBytes(remaining, options);
+        }
+
+        var copy = new MemoryStream((int)remaining);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
         try
         {
