@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ScanProxy.Pdq.Hashing;
 
@@ -46,7 +48,61 @@ internal static class PdqPipeline
     /// Blurs the full-resolution luma with two rounds of box filters sized from the original dimensions and samples it
     /// at 64x64. An image that is exactly 64x64 is used as it is, as the reference's hashing function does.
     /// </summary>
-    private static void Downscale(in PixelSource source, Span<float> a)
+    internal static void Downscale(in PixelSource source, Span<float> a)
+    {
+        if (!Avx2.IsSupported)
+        {
+            DownscaleScalar(source, a);
+        }
+        else if (source.IsGray)
+        {
+            Downscale(new GrayRows(source), source.Width, source.Height, a);
+        }
+        else
+        {
+            Downscale(new RgbRows(source), source.Width, source.Height, a);
+        }
+    }
+
+    private static void Downscale<TRows>(scoped in TRows rows, int width, int height, Span<float> a)
+        where TRows : ILumaRows, allows ref struct
+    {
+        if (width == Decimation.Size && height == Decimation.Size)
+        {
+            for (var y = 0; y < Decimation.Size; y++)
+            {
+                for (var x = 0; x < Decimation.Size; x += Vector256<float>.Count)
+                {
+                    rows.Load8(y, x).CopyTo(a[((y * Decimation.Size) + x)..]);
+                }
+            }
+
+            return;
+        }
+
+        var planeLength = Blur.PlaneStride(width) * height;
+        var scratchLength = Blur.ScratchLength(width);
+        var pool = ArrayPool<float>.Shared;
+        var plane1 = pool.Rent(planeLength);
+        var plane2 = pool.Rent(planeLength);
+        var scratchIn = pool.Rent(scratchLength);
+        var scratchOut = pool.Rent(scratchLength);
+        try
+        {
+            Blur.TwoRounds(rows, plane1.AsSpan(0, planeLength), plane2.AsSpan(0, planeLength), scratchIn, scratchOut, width, height);
+            Decimation.Decimate(plane1, width, height, Blur.PlaneStride(width), a);
+        }
+        finally
+        {
+            pool.Return(scratchOut);
+            pool.Return(scratchIn);
+            pool.Return(plane2);
+            pool.Return(plane1);
+        }
+    }
+
+    /// <summary>The same steps one sample at a time, in the reference's loop order: the fallback without AVX2.</summary>
+    internal static void DownscaleScalar(in PixelSource source, Span<float> a)
     {
         var width = source.Width;
         var height = source.Height;
