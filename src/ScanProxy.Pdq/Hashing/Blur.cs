@@ -6,8 +6,8 @@ namespace ScanProxy.Pdq.Hashing;
 
 /// <summary>
 /// The two rounds of [rows, columns] box filtering over the full image, vectorised with the reference's exact
-/// per-row and per-column operation order. Columns run 32 at a time, one lane each, down a plane whose rows are padded
-/// to a multiple of 32 floats. Rows run 32 at a time too: blocks of 8x8 are transposed into a scratch strip where each
+/// per-row and per-column operation order. Columns all run at once, one lane each, walking the plane row by row (its
+/// rows padded to a multiple of 32 floats, the padding kept at zero). Rows run 32 at a time: blocks of 8x8 are transposed into a scratch strip where each
 /// lane holds one row, filtered there, and transposed back. The first row pass reads pixels and computes their luma on
 /// the way in, so the luma plane is never written. Needs AVX2.
 /// </summary>
@@ -34,21 +34,11 @@ internal static class Blur
         var windowAlongColumns = BoxFilter.WindowSize(height);
 
         RowPass(luma, plane2, scratchIn, scratchOut, width, height, windowAlongRows);
-        ColumnPass(plane2, plane1, height, stride, windowAlongColumns);
+        BoxFilter.AlongColumnsByRows(plane2, plane1, scratchIn, height, stride, windowAlongColumns);
         for (var round = 1; round < BoxFilter.Rounds; round++)
         {
             RowPass(new PlaneRows(plane1, stride), plane2, scratchIn, scratchOut, width, height, windowAlongRows);
-            ColumnPass(plane2, plane1, height, stride, windowAlongColumns);
-        }
-    }
-
-    private static void ColumnPass(Span<float> input, Span<float> output, int height, int stride, int window)
-    {
-        ref var source = ref MemoryMarshal.GetReference(input);
-        ref var destination = ref MemoryMarshal.GetReference(output);
-        for (var x = 0; x < stride; x += Lanes)
-        {
-            BoxFilter.Box32Lanes(ref Unsafe.Add(ref source, x), ref Unsafe.Add(ref destination, x), height, (nuint)stride, window);
+            BoxFilter.AlongColumnsByRows(plane2, plane1, scratchIn, height, stride, windowAlongColumns);
         }
     }
 
@@ -62,30 +52,22 @@ internal static class Blur
     {
         var stride = PlaneStride(width);
         var readBlocks = (width + Block - 1) / Block;
-        var writeBlocks = stride / Block;
-        Span<Vector256<float>> m = stackalloc Vector256<float>[Block];
         ref var scratchInRef = ref MemoryMarshal.GetReference(scratchIn);
         ref var scratchOutRef = ref MemoryMarshal.GetReference(scratchOut);
         ref var outputRef = ref MemoryMarshal.GetReference(output);
 
         for (var y0 = 0; y0 < height; y0 += Lanes)
         {
-            for (var b = 0; b < readBlocks; b++)
+            for (var g = 0; g < Lanes / Block; g++)
             {
-                var x = b * Block;
-                for (var g = 0; g < Lanes / Block; g++)
+                var rowBase = y0 + (g * Block);
+                if (rowBase + Block <= height)
                 {
-                    var rowBase = y0 + (g * Block);
-                    for (var i = 0; i < Block; i++)
-                    {
-                        m[i] = rowBase + i < height ? rows.Load8(rowBase + i, x) : Vector256<float>.Zero;
-                    }
-
-                    Transpose.Block8x8(m);
-                    for (var j = 0; j < Block; j++)
-                    {
-                        m[j].StoreUnsafe(ref scratchInRef, (nuint)(((x + j) * Lanes) + (g * Block)));
-                    }
+                    GatherRows(rows, ref Unsafe.Add(ref scratchInRef, g * Block), rowBase, readBlocks);
+                }
+                else
+                {
+                    GatherPartialRows(rows, ref Unsafe.Add(ref scratchInRef, g * Block), rowBase, Math.Max(0, height - rowBase), readBlocks);
                 }
             }
 
@@ -95,20 +77,101 @@ internal static class Blur
             for (var g = 0; g < Lanes / Block && y0 + (g * Block) < height; g++)
             {
                 var rowBase = y0 + (g * Block);
-                var rowsHere = Math.Min(Block, height - rowBase);
-                for (var b = 0; b < writeBlocks; b++)
-                {
-                    var x = b * Block;
-                    for (var j = 0; j < Block; j++)
-                    {
-                        m[j] = Vector256.LoadUnsafe(ref scratchOutRef, (nuint)(((x + j) * Lanes) + (g * Block)));
-                    }
+                ScatterRows(
+                    ref Unsafe.Add(ref scratchOutRef, g * Block),
+                    ref Unsafe.Add(ref outputRef, rowBase * stride),
+                    stride,
+                    Math.Min(Block, height - rowBase));
+            }
+        }
+    }
 
-                    Transpose.Block8x8(m);
-                    for (var i = 0; i < rowsHere; i++)
-                    {
-                        m[i].StoreUnsafe(ref outputRef, (nuint)(((rowBase + i) * stride) + x));
-                    }
+    /// <summary>Transposes rows <c>rowBase .. rowBase+7</c> into lanes: position x goes to <c>scratch[x * Lanes .. +8]</c>.</summary>
+    private static void GatherRows<TRows>(scoped in TRows rows, ref float scratch, int rowBase, int blocks)
+        where TRows : ILumaRows, allows ref struct
+    {
+        for (var b = 0; b < blocks; b++)
+        {
+            var x = b * Block;
+            var r0 = rows.Load8(rowBase, x);
+            var r1 = rows.Load8(rowBase + 1, x);
+            var r2 = rows.Load8(rowBase + 2, x);
+            var r3 = rows.Load8(rowBase + 3, x);
+            var r4 = rows.Load8(rowBase + 4, x);
+            var r5 = rows.Load8(rowBase + 5, x);
+            var r6 = rows.Load8(rowBase + 6, x);
+            var r7 = rows.Load8(rowBase + 7, x);
+            Transpose.Block8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+            StoreColumns(ref scratch, (nuint)(x * Lanes), r0, r1, r2, r3, r4, r5, r6, r7);
+        }
+    }
+
+    /// <summary>As <see cref="GatherRows"/> for the last, short group of rows; the missing rows read as zero.</summary>
+    private static void GatherPartialRows<TRows>(scoped in TRows rows, ref float scratch, int rowBase, int count, int blocks)
+        where TRows : ILumaRows, allows ref struct
+    {
+        Span<Vector256<float>> r = stackalloc Vector256<float>[Block];
+        for (var b = 0; b < blocks; b++)
+        {
+            var x = b * Block;
+            for (var i = 0; i < Block; i++)
+            {
+                r[i] = i < count ? rows.Load8(rowBase + i, x) : Vector256<float>.Zero;
+            }
+
+            Transpose.Block8x8(ref r[0], ref r[1], ref r[2], ref r[3], ref r[4], ref r[5], ref r[6], ref r[7]);
+            StoreColumns(ref scratch, (nuint)(x * Lanes), r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreColumns(
+        ref float scratch, nuint at, Vector256<float> c0, Vector256<float> c1, Vector256<float> c2, Vector256<float> c3,
+        Vector256<float> c4, Vector256<float> c5, Vector256<float> c6, Vector256<float> c7)
+    {
+        c0.StoreUnsafe(ref scratch, at);
+        c1.StoreUnsafe(ref scratch, at + Lanes);
+        c2.StoreUnsafe(ref scratch, at + (2 * Lanes));
+        c3.StoreUnsafe(ref scratch, at + (3 * Lanes));
+        c4.StoreUnsafe(ref scratch, at + (4 * Lanes));
+        c5.StoreUnsafe(ref scratch, at + (5 * Lanes));
+        c6.StoreUnsafe(ref scratch, at + (6 * Lanes));
+        c7.StoreUnsafe(ref scratch, at + (7 * Lanes));
+    }
+
+    /// <summary>Transposes 8 lanes of the filtered strip back into <paramref name="count"/> rows of the plane, padding included.</summary>
+    private static void ScatterRows(ref float scratch, ref float output, int stride, int count)
+    {
+        for (var x = 0; x < stride; x += Block)
+        {
+            var at = (nuint)(x * Lanes);
+            var c0 = Vector256.LoadUnsafe(ref scratch, at);
+            var c1 = Vector256.LoadUnsafe(ref scratch, at + Lanes);
+            var c2 = Vector256.LoadUnsafe(ref scratch, at + (2 * Lanes));
+            var c3 = Vector256.LoadUnsafe(ref scratch, at + (3 * Lanes));
+            var c4 = Vector256.LoadUnsafe(ref scratch, at + (4 * Lanes));
+            var c5 = Vector256.LoadUnsafe(ref scratch, at + (5 * Lanes));
+            var c6 = Vector256.LoadUnsafe(ref scratch, at + (6 * Lanes));
+            var c7 = Vector256.LoadUnsafe(ref scratch, at + (7 * Lanes));
+            Transpose.Block8x8(ref c0, ref c1, ref c2, ref c3, ref c4, ref c5, ref c6, ref c7);
+            if (count == Block)
+            {
+                var s = (nuint)stride;
+                c0.StoreUnsafe(ref output, (nuint)x);
+                c1.StoreUnsafe(ref output, (nuint)x + s);
+                c2.StoreUnsafe(ref output, (nuint)x + (2 * s));
+                c3.StoreUnsafe(ref output, (nuint)x + (3 * s));
+                c4.StoreUnsafe(ref output, (nuint)x + (4 * s));
+                c5.StoreUnsafe(ref output, (nuint)x + (5 * s));
+                c6.StoreUnsafe(ref output, (nuint)x + (6 * s));
+                c7.StoreUnsafe(ref output, (nuint)x + (7 * s));
+            }
+            else
+            {
+                ReadOnlySpan<Vector256<float>> rowsOut = [c0, c1, c2, c3, c4, c5, c6, c7];
+                for (var i = 0; i < count; i++)
+                {
+                    rowsOut[i].StoreUnsafe(ref output, (nuint)(x + (i * stride)));
                 }
             }
         }

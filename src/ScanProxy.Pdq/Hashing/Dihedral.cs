@@ -6,6 +6,20 @@ namespace ScanProxy.Pdq.Hashing;
 /// </summary>
 internal static class Dihedral
 {
+    /// <summary>
+    /// The variant whose block holds the same 256 values as <paramref name="variant"/>'s, and so has the same median: a
+    /// transpose only moves values, so each transposed variant shares its median with the untransposed one of the
+    /// same sign pattern. Four sorts then serve all eight hashes.
+    /// </summary>
+    public static PdqVariant MedianSource(PdqVariant variant) => variant switch
+    {
+        PdqVariant.FlipPlus1 => PdqVariant.Original,
+        PdqVariant.FlipMinus1 => PdqVariant.Rotate180,
+        PdqVariant.Rotate90 => PdqVariant.FlipY,
+        PdqVariant.Rotate270 => PdqVariant.FlipX,
+        _ => variant,
+    };
+
     /// <summary>Writes the block of <paramref name="variant"/> (README step 7) to <paramref name="destination"/>.</summary>
     public static void Transform(ReadOnlySpan<float> b, PdqVariant variant, Span<float> destination)
     {

@@ -19,12 +19,20 @@ internal interface ILumaRows
 }
 
 /// <summary>Reads a float plane whose rows are padded with zeros to a multiple of 8 floats.</summary>
-internal readonly ref struct PlaneRows(ReadOnlySpan<float> plane, int planeStride) : ILumaRows
+internal readonly ref struct PlaneRows : ILumaRows
 {
-    private readonly ReadOnlySpan<float> _plane = plane;
+    private readonly ref float _plane;
+    private readonly int _stride;
+
+    /// <summary>Reads <paramref name="plane"/>, rows <paramref name="planeStride"/> floats apart.</summary>
+    public PlaneRows(Span<float> plane, int planeStride)
+    {
+        _plane = ref MemoryMarshal.GetReference(plane);
+        _stride = planeStride;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Load8(int y, int x) => Vector256.Create(_plane.Slice((y * planeStride) + x, Vector256<float>.Count));
+    public Vector256<float> Load8(int y, int x) => Vector256.LoadUnsafe(ref _plane, (nuint)((y * _stride) + x));
 }
 
 /// <summary>Fuses the luma step into the first row pass: computes <c>(0.299f*R + 0.587f*G) + 0.114f*B</c> from RGB24 or RGBA32 bytes.</summary>

@@ -10,7 +10,7 @@ internal static class PdqPipeline
     /// <summary>Images with a side below this hash to all zeros with quality 0.</summary>
     public const int MinimumSide = 5;
 
-    private const int Cells = Dct.Size * Dct.Size;
+    private const int Cells = Threshold.Cells;
 
     public static PdqResult Hash(in PixelSource source, bool dihedral)
     {
@@ -34,11 +34,21 @@ internal static class PdqPipeline
         }
 
         Span<PdqHash> hashes = stackalloc PdqHash[PdqDihedralHashes.Count];
-        Span<float> variant = stackalloc float[Cells];
-        for (var v = 0; v < hashes.Length; v++)
+        Span<float> blocks = stackalloc float[Cells * PdqDihedralHashes.Count];
+        Span<float> medians = stackalloc float[PdqDihedralHashes.Count];
+        for (var v = 0; v < PdqDihedralHashes.Count; v++)
         {
-            Dihedral.Transform(b, (PdqVariant)v, variant);
-            hashes[v] = Threshold.ToHash(variant);
+            var block = blocks.Slice(v * Cells, Cells);
+            Dihedral.Transform(b, (PdqVariant)v, block);
+            if (Dihedral.MedianSource((PdqVariant)v) == (PdqVariant)v)
+            {
+                medians[v] = Threshold.LowerMedian(block);
+            }
+        }
+
+        for (var v = 0; v < PdqDihedralHashes.Count; v++)
+        {
+            hashes[v] = Threshold.ToHash(blocks.Slice(v * Cells, Cells), medians[(int)Dihedral.MedianSource((PdqVariant)v)]);
         }
 
         return new PdqResult(new PdqDihedralHashes(hashes), quality, width, height);
