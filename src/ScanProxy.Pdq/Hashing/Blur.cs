@@ -21,33 +21,52 @@ internal static class Blur
     /// <summary>Floats per plane row: the width rounded up to <see cref="Lanes"/>.</summary>
     public static int PlaneStride(int width) => (width + Lanes - 1) / Lanes * Lanes;
 
+    /// <summary>Floats in each of the two planes: a padded row each, and room for the 64 sampled columns.</summary>
+    public static int PlaneLength(int width, int height) => Math.Max(PlaneStride(width), Decimation.Size) * height;
+
     /// <summary>Floats in each of the two scratch strips of a row pass.</summary>
     public static int ScratchLength(int width) => PlaneStride(width) * Lanes;
 
-    /// <summary>Leaves the blurred luma in <paramref name="plane1"/>; both planes are <c>PlaneStride(width) * height</c> floats.</summary>
-    public static void TwoRounds<TRows>(
-        scoped in TRows luma, Span<float> plane1, Span<float> plane2, Span<float> scratchIn, Span<float> scratchOut, int width, int height)
+    /// <summary>
+    /// Blurs the luma and writes the 64x64 samples to <paramref name="a"/>. Both planes are
+    /// <see cref="PlaneLength"/> floats, both scratch strips <see cref="ScratchLength"/>.
+    /// </summary>
+    /// <remarks>
+    /// Only 64 columns and 64 rows of the last column pass are ever sampled, so the second round's row pass keeps just
+    /// the 64 sampled columns of its output (every row still runs its whole running sum), and the last column pass
+    /// runs down those 64 columns only. Each kept value has gone through exactly the reference's operations.
+    /// </remarks>
+    public static void BlurAndDecimate<TRows>(
+        scoped in TRows luma, Span<float> plane1, Span<float> plane2, Span<float> scratchIn, Span<float> scratchOut, int width, int height, Span<float> a)
         where TRows : ILumaRows, allows ref struct
     {
+        const int n = Decimation.Size;
         var stride = PlaneStride(width);
         var windowAlongRows = BoxFilter.WindowSize(width);
         var windowAlongColumns = BoxFilter.WindowSize(height);
+        Span<int> columns = stackalloc int[n];
+        Decimation.SampleIndices(width, columns);
 
-        RowPass(luma, plane2, scratchIn, scratchOut, width, height, windowAlongRows);
+        // Round 1, all of it.
+        RowPass(luma, plane2, scratchIn, scratchOut, width, height, windowAlongRows, default);
         BoxFilter.AlongColumnsByRows(plane2, plane1, scratchIn, height, stride, windowAlongColumns);
-        for (var round = 1; round < BoxFilter.Rounds; round++)
-        {
-            RowPass(new PlaneRows(plane1, stride), plane2, scratchIn, scratchOut, width, height, windowAlongRows);
-            BoxFilter.AlongColumnsByRows(plane2, plane1, scratchIn, height, stride, windowAlongColumns);
-        }
+
+        // Round 2: the row pass keeps the sampled columns (height x 64, in plane2), the column pass runs down them.
+        var sampled = plane2[..(height * n)];
+        RowPass(new PlaneRows(plane1, stride), sampled, scratchIn, scratchOut, width, height, windowAlongRows, columns);
+        var blurred = plane1[..(height * n)];
+        BoxFilter.AlongColumnsByRows(sampled, blurred, scratchIn, height, n, windowAlongColumns);
+        Decimation.DecimateRows(blurred, height, a);
     }
 
     /// <summary>
-    /// Filters every row. Each strip of 32 rows is transposed into <paramref name="scratchIn"/> (position x, lane = row),
-    /// filtered into <paramref name="scratchOut"/>, and transposed back into <paramref name="output"/>, padding included,
-    /// so that the column pass only ever sees zeros past the width.
+    /// Filters every row. Each strip of 32 rows is transposed into <paramref name="scratchIn"/> (position x, lane = row)
+    /// and filtered into <paramref name="scratchOut"/>. Then either the whole strip is transposed back into
+    /// <paramref name="output"/>, padding included so that the column pass only ever sees zeros past the width, or, when
+    /// <paramref name="sampledColumns"/> is given, only those columns are kept, as rows of 64 floats.
     /// </summary>
-    private static void RowPass<TRows>(scoped in TRows rows, Span<float> output, Span<float> scratchIn, Span<float> scratchOut, int width, int height, int window)
+    private static void RowPass<TRows>(
+        scoped in TRows rows, Span<float> output, Span<float> scratchIn, Span<float> scratchOut, int width, int height, int window, scoped ReadOnlySpan<int> sampledColumns)
         where TRows : ILumaRows, allows ref struct
     {
         var stride = PlaneStride(width);
@@ -72,6 +91,12 @@ internal static class Blur
             }
 
             BoxFilter.Box32Lanes(ref scratchInRef, ref scratchOutRef, width, Lanes, window);
+            if (!sampledColumns.IsEmpty)
+            {
+                KeepColumns(scratchOut, output, sampledColumns, y0, Math.Min(Lanes, height - y0));
+                continue;
+            }
+
             scratchOut[(width * Lanes)..(stride * Lanes)].Clear();
 
             for (var g = 0; g < Lanes / Block && y0 + (g * Block) < height; g++)
@@ -82,6 +107,20 @@ internal static class Blur
                     ref Unsafe.Add(ref outputRef, rowBase * stride),
                     stride,
                     Math.Min(Block, height - rowBase));
+            }
+        }
+    }
+
+    /// <summary>Copies the lanes of the sampled positions of a filtered strip to rows <c>y0 ..</c> of a 64-wide plane.</summary>
+    private static void KeepColumns(ReadOnlySpan<float> strip, Span<float> output, ReadOnlySpan<int> columns, int y0, int rowCount)
+    {
+        var n = columns.Length;
+        for (var j = 0; j < n; j++)
+        {
+            var lanes = strip.Slice(columns[j] * Lanes, rowCount);
+            for (var l = 0; l < lanes.Length; l++)
+            {
+                output[((y0 + l) * n) + j] = lanes[l];
             }
         }
     }

@@ -13,10 +13,7 @@ internal static class Decimation
     public static void Decimate(ReadOnlySpan<float> plane, int width, int height, int planeStride, Span<float> a)
     {
         Span<int> columns = stackalloc int[Size];
-        for (var j = 0; j < Size; j++)
-        {
-            columns[j] = SampleIndex(j, width);
-        }
+        SampleIndices(width, columns);
 
         for (var i = 0; i < Size; i++)
         {
@@ -26,6 +23,24 @@ internal static class Decimation
             {
                 output[j] = row[columns[j]];
             }
+        }
+    }
+
+    /// <summary>Writes the 64 sampled indices along an axis of <paramref name="length"/> samples.</summary>
+    public static void SampleIndices(int length, Span<int> indices)
+    {
+        for (var i = 0; i < Size; i++)
+        {
+            indices[i] = SampleIndex(i, length);
+        }
+    }
+
+    /// <summary>Picks the 64 sampled rows of a plane that holds only the 64 sampled columns.</summary>
+    public static void DecimateRows(ReadOnlySpan<float> sampledColumns, int height, Span<float> a)
+    {
+        for (var i = 0; i < Size; i++)
+        {
+            sampledColumns.Slice(SampleIndex(i, height) * Size, Size).CopyTo(a.Slice(i * Size, Size));
         }
     }
 

@@ -90,7 +90,7 @@ internal static class PdqPipeline
             return;
         }
 
-        var planeLength = Blur.PlaneStride(width) * height;
+        var planeLength = Blur.PlaneLength(width, height);
         var scratchLength = Blur.ScratchLength(width);
         var pool = ArrayPool<float>.Shared;
         var plane1 = pool.Rent(planeLength);
@@ -99,8 +99,7 @@ internal static class PdqPipeline
         var scratchOut = pool.Rent(scratchLength);
         try
         {
-            Blur.TwoRounds(rows, plane1.AsSpan(0, planeLength), plane2.AsSpan(0, planeLength), scratchIn, scratchOut, width, height);
-            Decimation.Decimate(plane1, width, height, Blur.PlaneStride(width), a);
+            Blur.BlurAndDecimate(rows, plane1.AsSpan(0, planeLength), plane2.AsSpan(0, planeLength), scratchIn, scratchOut, width, height, a);
         }
         finally
         {
