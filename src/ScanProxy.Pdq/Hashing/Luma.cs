@@ -10,6 +10,11 @@ internal static class Luma
     public const float GreenWeight = 0.587f;
     public const float BlueWeight = 0.114f;
 
+    /// <summary>Lanes of <see cref="GrayRgbPrefix"/>'s comparisons that hold a B compared with the next pixel's R.</summary>
+    private static readonly Vector128<byte> s_rgbIgnore0 = BlueLanes(0);
+    private static readonly Vector128<byte> s_rgbIgnore1 = BlueLanes(16);
+    private static readonly Vector128<byte> s_rgbIgnore2 = BlueLanes(32);
+
     /// <summary>The luma of one RGB pixel, in the reference's order of operations (no fused multiply-add).</summary>
     public static float FromRgb(byte r, byte g, byte b) => (RedWeight * r + GreenWeight * g) + BlueWeight * b;
 
@@ -84,20 +89,6 @@ internal static class Luma
         return x;
     }
 
-    private static readonly Vector128<byte> s_rgbIgnore0 = BlueLanes(0);
-    private static readonly Vector128<byte> s_rgbIgnore1 = BlueLanes(16);
-    private static readonly Vector128<byte> s_rgbIgnore2 = BlueLanes(32);
-
-    private static Vector128<byte> BlueLanes(int offset)
-    {
-        Span<byte> lanes = stackalloc byte[16];
-        for (var i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = (byte)((offset + i) % 3 == 2 ? 0xFF : 0);
-        }
-
-        return Vector128.Create<byte>(lanes);
-    }
 
     /// <summary>The weighted sum of eight pixels, lane by lane in the same order as <see cref="FromRgb"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -146,5 +137,16 @@ internal static class Luma
                 }
             }
         }
+    }
+
+    private static Vector128<byte> BlueLanes(int offset)
+    {
+        Span<byte> lanes = stackalloc byte[16];
+        for (var i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = (byte)((offset + i) % 3 == 2 ? 0xFF : 0);
+        }
+
+        return Vector128.Create<byte>(lanes);
     }
 }
