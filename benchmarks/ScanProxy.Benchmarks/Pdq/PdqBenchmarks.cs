@@ -12,6 +12,7 @@ namespace ScanProxy.Benchmarks.Pdq;
 /// </summary>
 [SimpleJob(warmupCount: 2, iterationCount: 5)]
 [MemoryDiagnoser]
+[ImagesPerSecondColumn]
 public class PdqBenchmarks
 {
     private const int CorpusSize = 310;
