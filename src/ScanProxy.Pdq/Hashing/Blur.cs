@@ -7,9 +7,9 @@ namespace ScanProxy.Pdq.Hashing;
 /// <summary>
 /// The two rounds of [rows, columns] box filtering over the full image, vectorised with the reference's exact
 /// per-row and per-column operation order. Columns all run at once, one lane each, walking the plane row by row (its
-/// rows padded to a multiple of 32 floats, the padding kept at zero). Rows run 32 at a time: blocks of 8x8 are transposed into a scratch strip where each
-/// lane holds one row, filtered there, and transposed back. The first row pass reads pixels and computes their luma on
-/// the way in, so the luma plane is never written. Needs AVX2.
+/// rows padded to a multiple of 32 floats, the padding kept at zero). Rows run 32 at a time: blocks of 8x8 are
+/// transposed into a scratch strip where each lane holds one row, filtered there, and transposed back. The first row
+/// pass reads pixels and computes their luma on the way in, so the luma plane is never written. Needs AVX2.
 /// </summary>
 internal static class Blur
 {
