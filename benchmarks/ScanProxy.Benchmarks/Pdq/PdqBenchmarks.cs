@@ -10,9 +10,8 @@ namespace ScanProxy.Benchmarks.Pdq;
 /// PDQ over the dev corpus, one thread: hashing from decoded pixels, decoding alone, and both with the 8 dihedral
 /// hashes (issue 3). Each invocation processes all 310 photos, so the reported mean is per image.
 /// </summary>
-[SimpleJob(warmupCount: 2, iterationCount: 5)]
+[Config(typeof(PdqBenchmarkConfig))]
 [MemoryDiagnoser]
-[ImagesPerSecondColumn]
 public class PdqBenchmarks
 {
     private const int CorpusSize = 310;
