@@ -6,113 +6,151 @@ namespace ScanProxy.Pdq.Hashing;
 
 /// <summary>
 /// The two rounds of [rows, columns] box filtering over the full image, vectorised with the reference's exact
-/// per-row and per-column operation order. Columns all run at once, one lane each, walking the plane row by row (its
-/// rows padded to a multiple of 32 floats, the padding kept at zero). Rows run 32 at a time: blocks of 8x8 are
-/// transposed into a scratch strip where each lane holds one row, filtered there, and transposed back. The first row
-/// pass reads pixels and computes their luma on the way in, so the luma plane is never written. Needs AVX2.
+/// per-row and per-column operation order, and streamed in strips of 32 rows so that the working set stays in cache.
+/// Rows run 32 at a time: blocks of 8x8 are transposed into a scratch strip where each lane holds one row, filtered
+/// there, and transposed back. The first row pass reads pixels and computes their luma on the way in. Columns run all
+/// at once, one lane each (<see cref="ColumnStream"/>), from a ring of the rows the row pass has produced, and feed the
+/// second round's row pass strip by strip. Only the 64 sampled columns of that pass are kept, and the last column pass
+/// runs down those alone. Needs AVX2.
 /// </summary>
 internal static class Blur
 {
-    /// <summary>Rows or columns filtered at once.</summary>
+    /// <summary>Rows filtered at once, and the rows of a strip.</summary>
     public const int Lanes = 32;
 
     private const int Block = 8;
+    private const int Sampled = Decimation.Size;
 
-    /// <summary>Floats per plane row: the width rounded up to <see cref="Lanes"/>.</summary>
+    /// <summary>Floats per padded row: the width rounded up to <see cref="Lanes"/>; the padding is kept at zero.</summary>
     public static int PlaneStride(int width) => (width + Lanes - 1) / Lanes * Lanes;
 
-    /// <summary>Floats in each of the two planes: a padded row each, and room for the 64 sampled columns.</summary>
-    public static int PlaneLength(int width, int height) => Math.Max(PlaneStride(width), Decimation.Size) * height;
-
-    /// <summary>Floats in each of the two scratch strips of a row pass.</summary>
-    public static int ScratchLength(int width) => PlaneStride(width) * Lanes;
-
-    /// <summary>
-    /// Blurs the luma and writes the 64x64 samples to <paramref name="a"/>. Both planes are
-    /// <see cref="PlaneLength"/> floats, both scratch strips <see cref="ScratchLength"/>.
-    /// </summary>
-    /// <remarks>
-    /// Only 64 columns and 64 rows of the last column pass are ever sampled, so the second round's row pass keeps just
-    /// the 64 sampled columns of its output (every row still runs its whole running sum), and the last column pass
-    /// runs down those 64 columns only. Each kept value has gone through exactly the reference's operations.
-    /// </remarks>
-    public static void BlurAndDecimate<TRows>(
-        scoped in TRows luma, Span<float> plane1, Span<float> plane2, Span<float> scratchIn, Span<float> scratchOut, int width, int height, Span<float> a)
-        where TRows : ILumaRows, allows ref struct
+    /// <summary>Floats of working memory <see cref="BlurAndDecimate"/> needs.</summary>
+    public static int WorkspaceLength(int width, int height)
     {
-        const int n = Decimation.Size;
         var stride = PlaneStride(width);
-        var windowAlongRows = BoxFilter.WindowSize(width);
-        var windowAlongColumns = BoxFilter.WindowSize(height);
-        Span<int> columns = stackalloc int[n];
-        Decimation.SampleIndices(width, columns);
-
-        // Round 1, all of it.
-        RowPass(luma, plane2, scratchIn, scratchOut, width, height, windowAlongRows, default);
-        BoxFilter.AlongColumnsByRows(plane2, plane1, scratchIn, height, stride, windowAlongColumns);
-
-        // Round 2: the row pass keeps the sampled columns (height x 64, in plane2), the column pass runs down them.
-        var sampled = plane2[..(height * n)];
-        RowPass(new PlaneRows(plane1, stride), sampled, scratchIn, scratchOut, width, height, windowAlongRows, columns);
-        var blurred = plane1[..(height * n)];
-        BoxFilter.AlongColumnsByRows(sampled, blurred, scratchIn, height, n, windowAlongColumns);
-        Decimation.DecimateRows(blurred, height, a);
+        var ringRows = RingRows(BoxFilter.WindowSize(height));
+        return (stride * ((3 * Lanes) + ringRows)) + Math.Max(stride, Sampled) + (2 * Sampled * height);
     }
 
     /// <summary>
-    /// Filters every row. Each strip of 32 rows is transposed into <paramref name="scratchIn"/> (position x, lane = row)
-    /// and filtered into <paramref name="scratchOut"/>. Then either the whole strip is transposed back into
-    /// <paramref name="output"/>, padding included so that the column pass only ever sees zeros past the width, or, when
-    /// <paramref name="sampledColumns"/> is given, only those columns are kept, as rows of 64 floats.
+    /// Rows of first-round row-pass output kept for the first column pass: a new strip of 32 arrives while the column
+    /// pass may still subtract rows up to a window behind it. A multiple of 32 so that no strip wraps around.
     /// </summary>
-    private static void RowPass<TRows>(
-        scoped in TRows rows, Span<float> output, Span<float> scratchIn, Span<float> scratchOut, int width, int height, int window, scoped ReadOnlySpan<int> sampledColumns)
+    private static int RingRows(int windowAlongColumns) => (windowAlongColumns + Lanes + Lanes - 1) / Lanes * Lanes;
+
+    /// <summary>Blurs the luma and writes the 64x64 samples to <paramref name="a"/>.</summary>
+    /// <param name="luma">The image's luma, row by row.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceLength"/> floats; its contents do not matter.</param>
+    /// <param name="width">The image width.</param>
+    /// <param name="height">The image height.</param>
+    /// <param name="a">The 64x64 output block.</param>
+    public static void BlurAndDecimate<TRows>(scoped in TRows luma, Span<float> workspace, int width, int height, Span<float> a)
+        where TRows : ILumaRows, allows ref struct
+    {
+        var stride = PlaneStride(width);
+        var windowAlongRows = BoxFilter.WindowSize(width);
+        var windowAlongColumns = BoxFilter.WindowSize(height);
+        var ringRows = RingRows(windowAlongColumns);
+
+        var scratchIn = Take(ref workspace, stride * Lanes);
+        var scratchOut = Take(ref workspace, stride * Lanes);
+        var ring = Take(ref workspace, stride * ringRows);
+        var strip = Take(ref workspace, stride * Lanes);
+        var sums = Take(ref workspace, Math.Max(stride, Sampled));
+        var sampled = Take(ref workspace, Sampled * height);
+        var blurred = Take(ref workspace, Sampled * height);
+        Span<int> columns = stackalloc int[Sampled];
+        Decimation.SampleIndices(width, columns);
+
+        var firstColumnPass = new ColumnStream(sums[..stride], height, windowAlongColumns);
+        for (var y0 = 0; y0 < height; y0 += Lanes)
+        {
+            var rowCount = Math.Min(Lanes, height - y0);
+            RowStrip(luma, y0, rowCount, width, windowAlongRows, scratchIn, scratchOut, ring[(y0 % ringRows * stride)..], stride, default);
+
+            while (!firstColumnPass.Done && firstColumnPass.NeededRow < y0 + rowCount)
+            {
+                var y = firstColumnPass.NextRow;
+                firstColumnPass.Emit(ring, ringRows, stride, strip[(y % Lanes * stride)..]);
+                if (y % Lanes == Lanes - 1 || y == height - 1)
+                {
+                    var stripStart = y - (y % Lanes);
+                    RowStrip(new PlaneRows(strip, stride), 0, y - stripStart + 1, width, windowAlongRows, scratchIn, scratchOut, sampled[(stripStart * Sampled)..], Sampled, columns);
+                }
+            }
+        }
+
+        var lastColumnPass = new ColumnStream(sums[..Sampled], height, windowAlongColumns);
+        while (!lastColumnPass.Done)
+        {
+            var y = lastColumnPass.NextRow;
+            lastColumnPass.Emit(sampled, height, Sampled, blurred[(y * Sampled)..]);
+        }
+
+        Decimation.DecimateRows(blurred, height, a);
+    }
+
+    private static Span<float> Take(ref Span<float> workspace, int length)
+    {
+        var taken = workspace[..length];
+        workspace = workspace[length..];
+        return taken;
+    }
+
+    /// <summary>
+    /// Filters <paramref name="rowCount"/> (at most 32) rows, read from <paramref name="rows"/> starting at
+    /// <paramref name="firstRow"/>: they are transposed into <paramref name="scratchIn"/> (position x, lane = row) and
+    /// filtered into <paramref name="scratchOut"/>. Then either the strip is transposed back into
+    /// <paramref name="output"/> (rows <paramref name="outputStride"/> apart, padding included so that column passes
+    /// only ever see zeros past the width), or, when <paramref name="sampledColumns"/> is given, only those columns are
+    /// kept, as rows of 64 floats.
+    /// </summary>
+    private static void RowStrip<TRows>(
+        scoped in TRows rows, int firstRow, int rowCount, int width, int window, Span<float> scratchIn, Span<float> scratchOut,
+        Span<float> output, int outputStride, scoped ReadOnlySpan<int> sampledColumns)
         where TRows : ILumaRows, allows ref struct
     {
         var stride = PlaneStride(width);
         var readBlocks = (width + Block - 1) / Block;
         ref var scratchInRef = ref MemoryMarshal.GetReference(scratchIn);
         ref var scratchOutRef = ref MemoryMarshal.GetReference(scratchOut);
-        ref var outputRef = ref MemoryMarshal.GetReference(output);
 
-        for (var y0 = 0; y0 < height; y0 += Lanes)
+        for (var g = 0; g < Lanes / Block; g++)
         {
-            for (var g = 0; g < Lanes / Block; g++)
+            var rowBase = g * Block;
+            if (rowBase + Block <= rowCount)
             {
-                var rowBase = y0 + (g * Block);
-                if (rowBase + Block <= height)
-                {
-                    GatherRows(rows, ref Unsafe.Add(ref scratchInRef, g * Block), rowBase, readBlocks);
-                }
-                else
-                {
-                    GatherPartialRows(rows, ref Unsafe.Add(ref scratchInRef, g * Block), rowBase, Math.Max(0, height - rowBase), readBlocks);
-                }
+                GatherRows(rows, ref Unsafe.Add(ref scratchInRef, rowBase), firstRow + rowBase, readBlocks);
             }
-
-            BoxFilter.Box32Lanes(ref scratchInRef, ref scratchOutRef, width, Lanes, window);
-            if (!sampledColumns.IsEmpty)
+            else
             {
-                KeepColumns(scratchOut, output, sampledColumns, y0, Math.Min(Lanes, height - y0));
-                continue;
+                GatherPartialRows(rows, ref Unsafe.Add(ref scratchInRef, rowBase), firstRow + rowBase, Math.Max(0, rowCount - rowBase), readBlocks);
             }
+        }
 
-            scratchOut[(width * Lanes)..(stride * Lanes)].Clear();
+        BoxFilter.Box32Lanes(ref scratchInRef, ref scratchOutRef, width, Lanes, window);
+        if (!sampledColumns.IsEmpty)
+        {
+            KeepColumns(scratchOut, output, sampledColumns, rowCount);
+            return;
+        }
 
-            for (var g = 0; g < Lanes / Block && y0 + (g * Block) < height; g++)
-            {
-                var rowBase = y0 + (g * Block);
-                ScatterRows(
-                    ref Unsafe.Add(ref scratchOutRef, g * Block),
-                    ref Unsafe.Add(ref outputRef, rowBase * stride),
-                    stride,
-                    Math.Min(Block, height - rowBase));
-            }
+        scratchOut[(width * Lanes)..(stride * Lanes)].Clear();
+        _ = output[(((rowCount - 1) * outputStride) + stride - 1)..]; // the unchecked stores below stay inside output
+        ref var outputRef = ref MemoryMarshal.GetReference(output);
+        for (var rowBase = 0; rowBase < rowCount; rowBase += Block)
+        {
+            ScatterRows(
+                ref Unsafe.Add(ref scratchOutRef, rowBase),
+                ref Unsafe.Add(ref outputRef, rowBase * outputStride),
+                stride,
+                outputStride,
+                Math.Min(Block, rowCount - rowBase));
         }
     }
 
-    /// <summary>Copies the lanes of the sampled positions of a filtered strip to rows <c>y0 ..</c> of a 64-wide plane.</summary>
-    private static void KeepColumns(ReadOnlySpan<float> strip, Span<float> output, ReadOnlySpan<int> columns, int y0, int rowCount)
+    /// <summary>Copies the lanes of the sampled positions of a filtered strip to the rows of a 64-wide plane.</summary>
+    private static void KeepColumns(ReadOnlySpan<float> strip, Span<float> output, ReadOnlySpan<int> columns, int rowCount)
     {
         var n = columns.Length;
         for (var j = 0; j < n; j++)
@@ -120,7 +158,7 @@ internal static class Blur
             var lanes = strip.Slice(columns[j] * Lanes, rowCount);
             for (var l = 0; l < lanes.Length; l++)
             {
-                output[((y0 + l) * n) + j] = lanes[l];
+                output[(l * n) + j] = lanes[l];
             }
         }
     }
@@ -178,10 +216,10 @@ internal static class Blur
         c7.StoreUnsafe(ref scratch, at + (7 * Lanes));
     }
 
-    /// <summary>Transposes 8 lanes of the filtered strip back into <paramref name="count"/> rows of the plane, padding included.</summary>
-    private static void ScatterRows(ref float scratch, ref float output, int stride, int count)
+    /// <summary>Transposes 8 lanes of the filtered strip back into <paramref name="count"/> rows, padding included.</summary>
+    private static void ScatterRows(ref float scratch, ref float output, int width, int stride, int count)
     {
-        for (var x = 0; x < stride; x += Block)
+        for (var x = 0; x < width; x += Block)
         {
             var at = (nuint)(x * Lanes);
             var c0 = Vector256.LoadUnsafe(ref scratch, at);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace ScanProxy.Pdq.Hashing;
@@ -118,83 +117,6 @@ internal static class BoxFilter
             Store4(ref output, write, s0, s1, s2, s3, Vector256.Create((float)count));
         }
     }
-
-    /// <summary>
-    /// <see cref="Box1D"/> down every column of a plane at once, walking it row by row: the running sums of all columns
-    /// sit in <paramref name="sums"/> (one float a column) and each step adds, subtracts and divides whole rows. Memory
-    /// is read in order, which walking one column at a time down a large plane is not. Every column sees exactly the
-    /// scalar sequence of operations. <paramref name="stride"/> must be a multiple of 8.
-    /// </summary>
-    public static void AlongColumnsByRows(ReadOnlySpan<float> input, Span<float> output, Span<float> sums, int height, int stride, int window)
-    {
-        var half = (window + 2) / 2;
-        var leading = half - 1;
-        var growing = window - half + 1;
-        var full = height - window;
-        var shrinking = half - 1;
-
-        var state = MemoryMarshal.Cast<float, Vector256<float>>(sums[..stride]);
-        state.Clear();
-        int enter = 0, leave = 0, write = 0, count = 0;
-        for (var i = 0; i < leading; i++, enter++)
-        {
-            var entering = Row(input, enter, stride);
-            for (var x = 0; x < state.Length; x++)
-            {
-                state[x] += entering[x];
-            }
-
-            count++;
-        }
-
-        for (var i = 0; i < growing; i++, enter++, write++)
-        {
-            var entering = Row(input, enter, stride);
-            var written = Row(output, write, stride);
-            count++;
-            var divisor = Vector256.Create((float)count);
-            for (var x = 0; x < state.Length; x++)
-            {
-                var sum = state[x] + entering[x];
-                state[x] = sum;
-                written[x] = sum / divisor;
-            }
-        }
-
-        var fullDivisor = Vector256.Create((float)count);
-        for (var i = 0; i < full; i++, enter++, leave++, write++)
-        {
-            var entering = Row(input, enter, stride);
-            var leaving = Row(input, leave, stride);
-            var written = Row(output, write, stride);
-            for (var x = 0; x < state.Length; x++)
-            {
-                var sum = (state[x] + entering[x]) - leaving[x];
-                state[x] = sum;
-                written[x] = sum / fullDivisor;
-            }
-        }
-
-        for (var i = 0; i < shrinking; i++, leave++, write++)
-        {
-            var leaving = Row(input, leave, stride);
-            var written = Row(output, write, stride);
-            count--;
-            var divisor = Vector256.Create((float)count);
-            for (var x = 0; x < state.Length; x++)
-            {
-                var sum = state[x] - leaving[x];
-                state[x] = sum;
-                written[x] = sum / divisor;
-            }
-        }
-    }
-
-    private static ReadOnlySpan<Vector256<float>> Row(ReadOnlySpan<float> plane, int y, int stride) =>
-        MemoryMarshal.Cast<float, Vector256<float>>(plane.Slice(y * stride, stride));
-
-    private static Span<Vector256<float>> Row(Span<float> plane, int y, int stride) =>
-        MemoryMarshal.Cast<float, Vector256<float>>(plane.Slice(y * stride, stride));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4(ref float output, nuint at, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> divisor)

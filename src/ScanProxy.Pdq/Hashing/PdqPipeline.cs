@@ -94,23 +94,15 @@ internal static class PdqPipeline
             return;
         }
 
-        var planeLength = Blur.PlaneLength(width, height);
-        var scratchLength = Blur.ScratchLength(width);
-        var pool = ArrayPool<float>.Shared;
-        var plane1 = pool.Rent(planeLength);
-        var plane2 = pool.Rent(planeLength);
-        var scratchIn = pool.Rent(scratchLength);
-        var scratchOut = pool.Rent(scratchLength);
+        var length = Blur.WorkspaceLength(width, height);
+        var workspace = ArrayPool<float>.Shared.Rent(length);
         try
         {
-            Blur.BlurAndDecimate(rows, plane1.AsSpan(0, planeLength), plane2.AsSpan(0, planeLength), scratchIn, scratchOut, width, height, a);
+            Blur.BlurAndDecimate(rows, workspace.AsSpan(0, length), width, height, a);
         }
         finally
         {
-            pool.Return(scratchOut);
-            pool.Return(scratchIn);
-            pool.Return(plane2);
-            pool.Return(plane1);
+            ArrayPool<float>.Shared.Return(workspace);
         }
     }
 
