@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using ScanProxy.Pdq;
 
 namespace ScanProxy.Matching;
@@ -14,6 +15,9 @@ namespace ScanProxy.Matching;
 /// </summary>
 public sealed class PdqIndex
 {
+    private const int KeyBatch = 128;
+    private const int CandidateBatch = 512;
+
     private readonly PdqHash[] _entries;
     private readonly MihTable[] _tables;
     private readonly EntryIds _ids;
@@ -91,20 +95,30 @@ public sealed class PdqIndex
     /// <param name="variants">The query hashes, typically the 8 dihedral variants of one image.</param>
     /// <param name="maxDistance">The largest Hamming distance that counts, 0..256.</param>
     /// <param name="match">The best entry, when there is one.</param>
-    public bool TryFindBest(ReadOnlySpan<PdqHash> variants, int maxDistance, out PdqMatch match)
+    public bool TryFindBest(ReadOnlySpan<PdqHash> variants, int maxDistance, out PdqMatch match) =>
+        TryFindBest(variants, maxDistance, SearchMode.Auto, out match);
+
+    /// <summary>Finds the best entry by comparing the query with every entry: the baseline the index is measured against.</summary>
+    public bool TryFindBestByScan(ReadOnlySpan<PdqHash> variants, int maxDistance, out PdqMatch match) =>
+        TryFindBest(variants, maxDistance, SearchMode.Scan, out match);
+
+    internal bool TryFindBest(ReadOnlySpan<PdqHash> variants, int maxDistance, SearchMode mode, out PdqMatch match)
     {
         Validate(variants, maxDistance);
         var best = new Best(maxDistance);
-        if (ShouldScan(maxDistance, variants.Length))
+        if (UseScan(mode, maxDistance, variants.Length))
         {
             ScanBest(variants, ref best);
         }
-        else
+        else if (Count > 0)
         {
+            var visitor = new BestVisitor(_entries, variants, best);
             for (var v = 0; v < variants.Length; v++)
             {
-                ProbeBest(variants[v], v, maxDistance, ref best);
+                Probe((uint)v, variants[v], maxDistance, ref visitor);
             }
+
+            best = visitor.Best;
         }
 
         match = new PdqMatch(best.Entry, best.Distance, best.Variant);
@@ -116,35 +130,32 @@ public sealed class PdqIndex
     /// with its smallest distance over the variants (lowest variant position on ties), in no particular order.
     /// </summary>
     /// <returns>The number of such entries; only the first <paramref name="destination"/>.Length are written.</returns>
-    public int FindAll(ReadOnlySpan<PdqHash> variants, int maxDistance, Span<PdqMatch> destination)
+    public int FindAll(ReadOnlySpan<PdqHash> variants, int maxDistance, Span<PdqMatch> destination) =>
+        FindAll(variants, maxDistance, destination, SearchMode.Auto);
+
+    internal int FindAll(ReadOnlySpan<PdqHash> variants, int maxDistance, Span<PdqMatch> destination, SearchMode mode)
     {
         Validate(variants, maxDistance);
-        if (ShouldScan(maxDistance, variants.Length))
+        if (UseScan(mode, maxDistance, variants.Length))
         {
             return ScanAll(variants, maxDistance, destination);
         }
 
-        var found = 0;
-        for (var v = 0; v < variants.Length; v++)
+        var visitor = new AllVisitor(this, variants, maxDistance, destination);
+        for (var v = 0; v < variants.Length && Count > 0; v++)
         {
-            found = ProbeAll(variants, v, maxDistance, destination, found);
+            Probe((uint)v, variants[v], maxDistance, ref visitor);
         }
 
-        return found;
+        return visitor.Found;
     }
 
-    /// <summary>Finds the best entry by comparing the query with every entry: the baseline the index is measured against.</summary>
-    public bool TryFindBestByScan(ReadOnlySpan<PdqHash> variants, int maxDistance, out PdqMatch match)
+    private bool UseScan(SearchMode mode, int maxDistance, int variants) => mode switch
     {
-        Validate(variants, maxDistance);
-        var best = new Best(maxDistance);
-        ScanBest(variants, ref best);
-        match = new PdqMatch(best.Entry, best.Distance, best.Variant);
-        return best.Entry >= 0;
-    }
-
-    internal bool ShouldScan(int maxDistance, int variants) =>
-        _tables.Length == 0 || Layout.EstimateCost(Count, maxDistance, variants) > MihLayout.EstimateScanCost(Count, variants);
+        SearchMode.Scan => true,
+        SearchMode.Probe => false,
+        _ => Layout.EstimateCost(Count, maxDistance, variants) > MihLayout.EstimateScanCost(Count, variants),
+    };
 
     private static void Validate(ReadOnlySpan<PdqHash> variants, int maxDistance)
     {
@@ -157,15 +168,25 @@ public sealed class PdqIndex
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDistance, PdqHash.Bits);
     }
 
-    private void ProbeBest(in PdqHash query, int variant, int maxDistance, ref Best best)
+    /// <summary>
+    /// Probes every bucket within reach of one query hash and hands the candidates to
+    /// <paramref name="visitor"/>. Work is done in batches of keys: first every bucket range of the batch is
+    /// read (and its first posting prefetched), then the postings are gathered (prefetching their hashes), then
+    /// the visitor checks them. Each step is a loop whose loads do not wait on one another or on a
+    /// hard-to-predict branch, so the processor keeps many cache misses in flight instead of one.
+    /// </summary>
+    private void Probe<TVisitor>(uint variant, in PdqHash query, int maxDistance, ref TVisitor visitor)
+        where TVisitor : ICandidateVisitor, allows ref struct
     {
-        var layout = Layout;
-        var limit = 1UL << layout.Bits;
+        Span<uint> keys = stackalloc uint[KeyBatch];
+        Span<uint> starts = stackalloc uint[KeyBatch];
+        Span<uint> ends = stackalloc uint[KeyBatch];
+        Span<int> candidates = stackalloc int[CandidateBatch];
         ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        var (q0, q1, q2, q3) = (query.W0, query.W1, query.W2, query.W3);
+        var lastEntry = _entries.Length - 1;
         for (var t = 0; t < _tables.Length; t++)
         {
-            var radius = layout.RadiusOf(t, maxDistance);
+            var radius = Layout.RadiusOf(t, maxDistance);
             if (radius < 0)
             {
                 continue;
@@ -173,89 +194,53 @@ public sealed class PdqIndex
 
             var table = _tables[t];
             var postings = table.Postings;
-            var key = layout.Key(query, t);
-            for (var flips = 0; flips <= radius; flips++)
+            var key = Layout.Key(query, t);
+            var masks = new FlipMasks(Layout.Bits, radius);
+            int count;
+            while ((count = masks.Fill(key, keys)) > 0)
             {
-                // Gosper's hack walks every mask of `flips` bits below `limit`.
-                var mask = (1UL << flips) - 1;
-                while (mask < limit)
+                for (var i = 0; i < count; i++)
                 {
-                    table.GetRange(key ^ (uint)mask, out var start, out var end);
-                    for (var p = start; p < end; p++)
+                    table.GetRange(keys[i], out starts[i], out ends[i]);
+                    if (postings is null)
+                    {
+                        Prefetch(ref Unsafe.Add(ref entries, Math.Min((int)starts[i], lastEntry)));
+                    }
+                    else
+                    {
+                        Prefetch(ref postings[Math.Min((int)starts[i], lastEntry)]);
+                    }
+                }
+
+                var gathered = 0;
+                for (var i = 0; i < count; i++)
+                {
+                    for (var p = starts[i]; p < ends[i]; p++)
                     {
                         var entry = postings is null ? (int)p : (int)postings[p];
-                        ref readonly var h = ref Unsafe.Add(ref entries, entry);
-                        var d = BitOperations.PopCount(h.W0 ^ q0) + BitOperations.PopCount(h.W1 ^ q1) +
-                                BitOperations.PopCount(h.W2 ^ q2) + BitOperations.PopCount(h.W3 ^ q3);
-                        if (d <= best.Distance)
+                        Prefetch(ref Unsafe.Add(ref entries, entry));
+                        candidates[gathered++] = entry;
+                        if (gathered == candidates.Length)
                         {
-                            best.Offer(d, entry, variant);
+                            visitor.Visit(candidates, (int)variant, t);
+                            gathered = 0;
                         }
                     }
-
-                    if (mask == 0)
-                    {
-                        break;
-                    }
-
-                    var lowest = mask & (~mask + 1);
-                    var ripple = mask + lowest;
-                    mask = (((ripple ^ mask) >> 2) >> BitOperations.TrailingZeroCount(lowest)) | ripple;
                 }
+
+                visitor.Visit(candidates[..gathered], (int)variant, t);
             }
         }
     }
 
-    private int ProbeAll(ReadOnlySpan<PdqHash> variants, int variant, int maxDistance, Span<PdqMatch> destination, int found)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(ref T location)
     {
-        var layout = Layout;
-        var limit = 1UL << layout.Bits;
-        var query = variants[variant];
-        for (var t = 0; t < _tables.Length; t++)
+        // A prefetch is only a hint: it never faults and a moved object only makes it useless.
+        if (Sse.IsSupported)
         {
-            var radius = layout.RadiusOf(t, maxDistance);
-            if (radius < 0)
-            {
-                continue;
-            }
-
-            var table = _tables[t];
-            var postings = table.Postings;
-            var key = layout.Key(query, t);
-            for (var flips = 0; flips <= radius; flips++)
-            {
-                var mask = (1UL << flips) - 1;
-                while (mask < limit)
-                {
-                    table.GetRange(key ^ (uint)mask, out var start, out var end);
-                    for (var p = start; p < end; p++)
-                    {
-                        var entry = postings is null ? (int)p : (int)postings[p];
-                        ref readonly var h = ref _entries[entry];
-                        if (h.DistanceTo(query) <= maxDistance && IsFirstFinder(h, variants, variant, t, maxDistance))
-                        {
-                            if (found < destination.Length)
-                            {
-                                destination[found] = Closest(h, entry, variants);
-                            }
-
-                            found++;
-                        }
-                    }
-
-                    if (mask == 0)
-                    {
-                        break;
-                    }
-
-                    var lowest = mask & (~mask + 1);
-                    var ripple = mask + lowest;
-                    mask = (((ripple ^ mask) >> 2) >> BitOperations.TrailingZeroCount(lowest)) | ripple;
-                }
-            }
+            Sse.Prefetch0(Unsafe.AsPointer(ref location));
         }
-
-        return found;
     }
 
     /// <summary>
@@ -335,6 +320,55 @@ public sealed class PdqIndex
         }
 
         return found;
+    }
+
+    private ref struct BestVisitor(PdqHash[] entries, ReadOnlySpan<PdqHash> variants, Best best) : ICandidateVisitor
+    {
+        private readonly ReadOnlySpan<PdqHash> _variants = variants;
+        public Best Best = best;
+
+        public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table)
+        {
+            ref var first = ref MemoryMarshal.GetArrayDataReference(entries);
+            var query = _variants[variant];
+            var (q0, q1, q2, q3) = (query.W0, query.W1, query.W2, query.W3);
+            foreach (var entry in candidates)
+            {
+                ref readonly var h = ref Unsafe.Add(ref first, entry);
+                var d = BitOperations.PopCount(h.W0 ^ q0) + BitOperations.PopCount(h.W1 ^ q1) +
+                        BitOperations.PopCount(h.W2 ^ q2) + BitOperations.PopCount(h.W3 ^ q3);
+                if (d <= Best.Distance)
+                {
+                    Best.Offer(d, entry, variant);
+                }
+            }
+        }
+    }
+
+    private ref struct AllVisitor(PdqIndex index, ReadOnlySpan<PdqHash> variants, int maxDistance, Span<PdqMatch> destination) : ICandidateVisitor
+    {
+        private readonly ReadOnlySpan<PdqHash> _variants = variants;
+        private readonly Span<PdqMatch> _destination = destination;
+
+        public int Found { get; private set; }
+
+        public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table)
+        {
+            var query = _variants[variant];
+            foreach (var entry in candidates)
+            {
+                ref readonly var h = ref index._entries[entry];
+                if (h.DistanceTo(query) <= maxDistance && index.IsFirstFinder(h, _variants, variant, table, maxDistance))
+                {
+                    if (Found < _destination.Length)
+                    {
+                        _destination[Found] = Closest(h, entry, _variants);
+                    }
+
+                    Found++;
+                }
+            }
+        }
     }
 
     /// <summary>The best (distance, entry, variant) so far; offers come only at distances up to <see cref="Distance"/>.</summary>
