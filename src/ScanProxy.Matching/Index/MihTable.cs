@@ -50,45 +50,50 @@ internal sealed class MihTable
         end = _blockStarts[(key + 1) >> BlockShift] + _offsets[key + 1];
     }
 
-    /// <summary>Builds table <paramref name="table"/> over <paramref name="entries"/>; table 0 requires them sorted by that key.</summary>
+    /// <summary>Builds table 0 over <paramref name="entries"/>, which are sorted by their substring-0 key.</summary>
+    public static MihTable BuildSorted(ReadOnlySpan<PdqHash> entries, MihLayout layout)
+    {
+        var ends = new int[layout.BucketCount];
+        var e = 0;
+        for (var k = 0; k < ends.Length; k++)
+        {
+            while (e < entries.Length && layout.Key(entries[e], 0) == k)
+            {
+                e++;
+            }
+
+            ends[k] = e;
+        }
+
+        return FromEnds(ends, entries.Length, null);
+    }
+
+    /// <summary>Builds table <paramref name="table"/> (1 or more) over <paramref name="entries"/>.</summary>
     public static MihTable Build(ReadOnlySpan<PdqHash> entries, MihLayout layout, int table)
     {
-        var buckets = layout.BucketCount;
-        var ends = new int[buckets];
-        foreach (ref readonly var entry in entries)
+        // Sort (key, entry) pairs by key; equal keys keep entry order.
+        var pairs = new ulong[entries.Length];
+        for (var e = 0; e < entries.Length; e++)
         {
-            ends[layout.Key(entry, table)]++;
+            pairs[e] = ((ulong)layout.Key(entries[e], table) << 32) | (uint)e;
         }
 
-        var total = 0;
-        for (var k = 0; k < buckets; k++)
+        var sorted = RadixSort.SortByField(pairs, new ulong[entries.Length], 32, layout.Bits);
+        var postings = new uint[entries.Length];
+        var ends = new int[layout.BucketCount];
+        var next = 0;
+        for (var k = 0; k < ends.Length; k++)
         {
-            var count = ends[k];
-            ends[k] = total;
-            total += count;
-        }
-
-        // After the scatter, ends[k] is the end of bucket k; without a scatter (table 0) the counts are turned into ends here.
-        uint[]? postings = null;
-        if (table == 0)
-        {
-            for (var k = 0; k < buckets - 1; k++)
+            while (next < sorted.Length && (sorted[next] >> 32) == (ulong)k)
             {
-                ends[k] = ends[k + 1];
+                postings[next] = (uint)sorted[next];
+                next++;
             }
 
-            ends[buckets - 1] = total;
-        }
-        else
-        {
-            postings = new uint[entries.Length];
-            for (var e = 0; e < entries.Length; e++)
-            {
-                postings[ends[layout.Key(entries[e], table)]++] = (uint)e;
-            }
+            ends[k] = next;
         }
 
-        return FromEnds(ends, total, postings);
+        return FromEnds(ends, entries.Length, postings);
     }
 
     private static MihTable FromEnds(int[] ends, int total, uint[]? postings)

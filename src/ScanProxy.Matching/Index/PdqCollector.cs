@@ -5,8 +5,8 @@ namespace ScanProxy.Matching;
 
 /// <summary>
 /// Collects PDQ entry lines and folds them into a <see cref="PdqIndex"/>. Folding sorts the lines by their
-/// substring-0 key (a counting sort, so table 0 of the index needs no postings), then by hash within each
-/// bucket, which puts duplicates side by side in line order.
+/// substring-0 key (so table 0 of the index needs no postings), then by hash within each bucket, which puts
+/// duplicates side by side in line order.
 /// </summary>
 internal sealed class PdqCollector : EntryCollector
 {
@@ -37,8 +37,8 @@ internal sealed class PdqCollector : EntryCollector
 
     public override int CountDistinct()
     {
-        var order = SortLines(MihLayout.For(Lines));
-        return CountEntries(order, out _);
+        var (hashes, _) = SortLines(MihLayout.For(Lines));
+        return Fold(hashes, null, null);
     }
 
     public override object Build() => BuildIndex(null);
@@ -46,104 +46,149 @@ internal sealed class PdqCollector : EntryCollector
     public PdqIndex BuildIndex(MihLayout? layout)
     {
         layout ??= MihLayout.For(Lines);
-        var order = SortLines(layout);
-        var entryCount = CountEntries(order, out var idBytes);
-        var entries = new PdqHash[entryCount];
-        var ids = new EntryIds.Builder(entryCount, idBytes);
-        var entry = -1;
-        for (var i = 0; i < order.Length; i++)
+        var (hashes, lines) = SortLines(layout);
+        var entryCount = Fold(hashes, lines, null);
+        var ids = new EntryIds.Builder(entryCount, CountIdBytes(hashes, lines));
+        Fold(hashes, lines, ids);
+        Reset();
+
+        var entries = entryCount == hashes.Length ? hashes : hashes.AsSpan(0, entryCount).ToArray();
+        var tables = new MihTable[layout.Substrings];
+        Parallel.For(0, tables.Length, t => tables[t] = t == 0 ? MihTable.BuildSorted(entries, layout) : MihTable.Build(entries, layout, t));
+        return new PdqIndex(entries, ids.Build(), layout, tables);
+    }
+
+    /// <summary>The hashes sorted by (substring-0 key, hash), with their line numbers; equal hashes keep line order.</summary>
+    private (PdqHash[] Hashes, int[] Lines) SortLines(MihLayout layout)
+    {
+        var pairs = new ulong[_hashes.Count];
+        for (var i = 0; i < pairs.Length; i++)
         {
-            var line = order[i];
-            if (i == 0 || _hashes[line] != _hashes[order[i - 1]])
+            pairs[i] = ((ulong)layout.Key(_hashes[i], 0) << 32) | (uint)i;
+        }
+
+        pairs = RadixSort.SortByField(pairs, new ulong[pairs.Length], 32, layout.Bits);
+        var hashes = new PdqHash[pairs.Length];
+        var lines = new int[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            lines[i] = (int)(uint)pairs[i];
+            hashes[i] = _hashes[lines[i]];
+        }
+
+        var start = 0;
+        for (var i = 1; i <= pairs.Length; i++)
+        {
+            if (i == pairs.Length || (pairs[i] >> 32) != (pairs[start] >> 32))
             {
-                if (entry >= 0)
+                if (i - start > 1)
+                {
+                    hashes.AsSpan(start, i - start).Sort(lines.AsSpan(start, i - start), default(HashOrder));
+                    KeepLineOrderOfDuplicates(hashes, lines, start, i);
+                }
+
+                start = i;
+            }
+        }
+
+        return (hashes, lines);
+    }
+
+    /// <summary>
+    /// Walks the sorted lines; when <paramref name="ids"/> is given, also moves each distinct hash to the front
+    /// and gathers its ids. Returns the number of distinct hashes.
+    /// </summary>
+    private int Fold(PdqHash[] hashes, int[]? lines, EntryIds.Builder? ids)
+    {
+        var entries = 0;
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            if (i == 0 || hashes[i] != hashes[i - 1])
+            {
+                if (ids is not null && entries > 0)
                 {
                     ids.EndEntry();
                 }
 
-                entries[++entry] = _hashes[line];
-            }
-
-            ids.AddId(_ids, line);
-        }
-
-        if (entry >= 0)
-        {
-            ids.EndEntry();
-        }
-
-        var tables = new MihTable[layout.Substrings];
-        Parallel.For(0, tables.Length, t => tables[t] = MihTable.Build(entries, layout, t));
-        return new PdqIndex(entries, ids.Build(), layout, tables);
-    }
-
-    /// <summary>Line numbers sorted by (substring-0 key, hash, line).</summary>
-    private int[] SortLines(MihLayout layout)
-    {
-        var ends = new int[layout.BucketCount];
-        for (var i = 0; i < _hashes.Count; i++)
-        {
-            ends[layout.Key(_hashes[i], 0)]++;
-        }
-
-        var total = 0;
-        for (var k = 0; k < ends.Length; k++)
-        {
-            (ends[k], total) = (total, total + ends[k]);
-        }
-
-        var order = new int[_hashes.Count];
-        for (var i = 0; i < _hashes.Count; i++)
-        {
-            order[ends[layout.Key(_hashes[i], 0)]++] = i;
-        }
-
-        var comparer = new HashThenLine(_hashes);
-        var start = 0;
-        foreach (var end in ends)
-        {
-            if (end - start > 1)
-            {
-                order.AsSpan(start, end - start).Sort(comparer);
-            }
-
-            start = end;
-        }
-
-        return order;
-    }
-
-    /// <summary>Counts the distinct hashes in sorted <paramref name="order"/> and the bytes their joined ids take.</summary>
-    private int CountEntries(int[] order, out long idBytes)
-    {
-        var entries = 0;
-        idBytes = 0;
-        var idsInEntry = 0;
-        for (var i = 0; i < order.Length; i++)
-        {
-            if (i == 0 || _hashes[order[i]] != _hashes[order[i - 1]])
-            {
                 entries++;
-                idsInEntry = 0;
             }
 
-            var length = _ids.Length(order[i]);
-            if (length > 0)
+            if (ids is not null && _ids.Any)
             {
-                idBytes += length + (idsInEntry > 0 ? 1 : 0);
-                idsInEntry++;
+                ids.AddId(_ids, lines![i]);
+            }
+        }
+
+        if (ids is not null)
+        {
+            if (entries > 0)
+            {
+                ids.EndEntry();
+            }
+
+            // Compact in a second step so that the comparisons above see the original neighbours.
+            var write = 0;
+            for (var i = 0; i < hashes.Length; i++)
+            {
+                if (i == 0 || hashes[i] != hashes[write - 1])
+                {
+                    hashes[write++] = hashes[i];
+                }
             }
         }
 
         return entries;
     }
 
-    private readonly struct HashThenLine(ChunkedList<PdqHash> hashes) : IComparer<int>
+    private long CountIdBytes(PdqHash[] hashes, int[] lines)
     {
-        public int Compare(int x, int y)
+        long bytes = 0;
+        if (!_ids.Any)
         {
-            ref readonly var a = ref hashes[x];
-            ref readonly var b = ref hashes[y];
+            return 0;
+        }
+
+        var idsInEntry = 0;
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            if (i == 0 || hashes[i] != hashes[i - 1])
+            {
+                idsInEntry = 0;
+            }
+
+            var length = _ids.Length(lines[i]);
+            if (length > 0)
+            {
+                bytes += length + (idsInEntry > 0 ? 1 : 0);
+                idsInEntry++;
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The sort above is not stable; lines of equal hashes are put back in file order.</summary>
+    private static void KeepLineOrderOfDuplicates(PdqHash[] hashes, int[] lines, int start, int end)
+    {
+        var run = start;
+        for (var i = start + 1; i <= end; i++)
+        {
+            if (i == end || hashes[i] != hashes[run])
+            {
+                if (i - run > 1)
+                {
+                    Array.Sort(lines, run, i - run);
+                }
+
+                run = i;
+            }
+        }
+    }
+
+    private readonly struct HashOrder : IComparer<PdqHash>
+    {
+        public int Compare(PdqHash a, PdqHash b)
+        {
             var c = a.W3.CompareTo(b.W3);
             if (c == 0)
             {
@@ -155,12 +200,7 @@ internal sealed class PdqCollector : EntryCollector
                 c = a.W1.CompareTo(b.W1);
             }
 
-            if (c == 0)
-            {
-                c = a.W0.CompareTo(b.W0);
-            }
-
-            return c != 0 ? c : x.CompareTo(y);
+            return c != 0 ? c : a.W0.CompareTo(b.W0);
         }
     }
 }

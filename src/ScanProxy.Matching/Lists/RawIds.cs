@@ -8,6 +8,9 @@ internal sealed class RawIds
 
     public int Count => _ends.Count;
 
+    /// <summary>Whether any line had an id.</summary>
+    public bool Any => _bytes.Count > 0;
+
     public void Add(ReadOnlySpan<byte> id)
     {
         if (id.Length > int.MaxValue - _bytes.Count)
