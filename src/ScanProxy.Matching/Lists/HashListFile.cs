@@ -23,9 +23,10 @@ public static class HashListFile
             throw new HashListFormatException(path, summary.Errors, summary.ErrorCount);
         }
 
+        var entryLines = collector.Lines;
         var searchable = collector.Build();
         var count = searchable is PdqIndex index ? index.Count : ((ExactHashSet)searchable).Count;
-        return new HashList(path, kind, summary.Version, summary.Lines, collector.Lines, count, searchable);
+        return new HashList(path, kind, summary.Version, summary.Lines, entryLines, count, searchable);
     }
 
     /// <summary>

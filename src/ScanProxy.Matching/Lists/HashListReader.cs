@@ -165,7 +165,7 @@ internal sealed class HashListReader
                     if (!skippingLongLine)
                     {
                         errors++;
-                        Report(new HashListError(lineNumber + 1, $"the line is longer than {maxLine} bytes"), onError);
+                        Report(LineTooLong(lineNumber + 1), onError);
                         skippingLongLine = true;
                     }
 
@@ -186,6 +186,12 @@ internal sealed class HashListReader
     /// <summary>Parses one line; returns 1 when it is bad, else 0.</summary>
     private int HandleLine(ReadOnlySpan<byte> line, long lineNumber, Action<HashListError>? onError)
     {
+        if (line.Length > _options.MaxLineLength)
+        {
+            Report(LineTooLong(lineNumber), onError);
+            return 1;
+        }
+
         line = line.Trim(" \t\r"u8);
         if (line.IsEmpty || line[0] == (byte)'#')
         {
@@ -231,6 +237,8 @@ internal sealed class HashListReader
         _sink.Add(kind.Value, digest, id);
         return 0;
     }
+
+    private HashListError LineTooLong(long lineNumber) => new(lineNumber, $"the line is longer than {_options.MaxLineLength} bytes");
 
     private string? CheckHex(ReadOnlySpan<byte> hex, HashListKind? kind)
     {
