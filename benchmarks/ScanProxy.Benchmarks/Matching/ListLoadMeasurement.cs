@@ -37,7 +37,7 @@ internal static class ListLoadMeasurement
     private static void Generate(string path, int lines)
     {
         var random = new Random(4);
-        using var writer = new StreamWriter(path, append: false, bufferSize: 1 << 20);
+        using var writer = new StreamWriter(path, append: false, System.Text.Encoding.ASCII, bufferSize: 1 << 20);
         writer.WriteLine("pdq_hex,id");
         for (var i = 0; i < lines; i++)
         {
