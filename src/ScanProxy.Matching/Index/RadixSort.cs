@@ -16,29 +16,33 @@ internal static class RadixSort
     /// </summary>
     public static ulong[] SortByField(ulong[] values, ulong[] scratch, int shift, int bits)
     {
-        var counts = new int[1 << DigitBits];
+        var digits = (bits + DigitBits - 1) / DigitBits;
+        var counts = new int[digits, 1 << DigitBits];
+        var mask = (1UL << DigitBits) - 1;
+
+        // One read pass counts every digit.
+        foreach (var value in values)
+        {
+            for (var d = 0; d < digits; d++)
+            {
+                counts[d, (int)((value >> (shift + (d * DigitBits))) & mask)]++;
+            }
+        }
+
         var source = values;
         var target = scratch;
-        for (var low = 0; low < bits; low += DigitBits)
+        for (var d = 0; d < digits; d++)
         {
-            var width = Math.Min(DigitBits, bits - low);
-            var mask = (1UL << width) - 1;
-            var digitShift = shift + low;
-            Array.Clear(counts);
-            foreach (var value in source)
-            {
-                counts[(int)((value >> digitShift) & mask)]++;
-            }
-
             var total = 0;
-            for (var d = 0; d < counts.Length; d++)
+            for (var digit = 0; digit <= (int)mask; digit++)
             {
-                (counts[d], total) = (total, total + counts[d]);
+                (counts[d, digit], total) = (total, total + counts[d, digit]);
             }
 
+            var digitShift = shift + (d * DigitBits);
             foreach (var value in source)
             {
-                target[counts[(int)((value >> digitShift) & mask)]++] = value;
+                target[counts[d, (int)((value >> digitShift) & mask)]++] = value;
             }
 
             (source, target) = (target, source);

@@ -218,24 +218,19 @@ internal sealed class HashListReader
         }
 
         var kind = _kind ?? HashListKinds.FromHexLength(hex.Length);
-        var error = CheckHex(hex, kind);
-        if (error is null && !Utf8.IsValid(id))
-        {
-            error = "the id is not valid UTF-8";
-        }
-
-        if (error is not null)
-        {
-            Report(new HashListError(lineNumber, error), onError);
-            return 1;
-        }
-
-        _kind = kind!.Value;
         Span<byte> digest = stackalloc byte[32];
-        digest = digest[..kind.Value.DigestLength()];
-        Convert.FromHexString(hex, digest, out _, out _);
-        _sink.Add(kind.Value, digest, id);
-        return 0;
+        if (kind is { } k && hex.Length == k.HexLength() &&
+            Convert.FromHexString(hex, digest, out _, out var written) == OperationStatus.Done && written == k.DigestLength() &&
+            Utf8.IsValid(id))
+        {
+            _kind = k;
+            _sink.Add(k, digest[..written], id);
+            return 0;
+        }
+
+        // The slow path only explains what is wrong.
+        Report(new HashListError(lineNumber, CheckHex(hex, kind) ?? "the id is not valid UTF-8"), onError);
+        return 1;
     }
 
     private HashListError LineTooLong(long lineNumber) => new(lineNumber, $"the line is longer than {_options.MaxLineLength} bytes");
