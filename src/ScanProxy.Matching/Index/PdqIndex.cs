@@ -150,6 +150,18 @@ public sealed class PdqIndex
         return visitor.Found;
     }
 
+    /// <summary>How many candidates a probing search of <paramref name="variants"/> checks (duplicates included); for the benchmarks.</summary>
+    internal long CountCandidates(ReadOnlySpan<PdqHash> variants, int maxDistance)
+    {
+        var counter = new CountingVisitor();
+        for (var v = 0; v < variants.Length && Count > 0; v++)
+        {
+            Probe((uint)v, variants[v], maxDistance, ref counter);
+        }
+
+        return counter.Candidates;
+    }
+
     private bool UseScan(SearchMode mode, int maxDistance, int variants) => mode switch
     {
         SearchMode.Scan => true,
@@ -320,6 +332,13 @@ public sealed class PdqIndex
         }
 
         return found;
+    }
+
+    private struct CountingVisitor : ICandidateVisitor
+    {
+        public long Candidates;
+
+        public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table) => Candidates += candidates.Length;
     }
 
     private ref struct BestVisitor(PdqHash[] entries, ReadOnlySpan<PdqHash> variants, Best best) : ICandidateVisitor
