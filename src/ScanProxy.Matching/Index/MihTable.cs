@@ -68,32 +68,95 @@ internal sealed class MihTable
         return FromEnds(ends, entries.Length, null);
     }
 
-    /// <summary>Builds table <paramref name="table"/> (1 or more) over <paramref name="entries"/>.</summary>
-    public static MihTable Build(ReadOnlySpan<PdqHash> entries, MihLayout layout, int table)
+    /// <summary>
+    /// Builds a table with postings from the key of each entry (<paramref name="keys"/>[e] for entry e).
+    /// A first pass scatters entries by the top 12 key bits into 4,096 contiguous runs (few write streams, which
+    /// the caches follow); each run, small enough to stay in cache, is then sorted by the remaining bits, and
+    /// the bucket starts come out in order.
+    /// </summary>
+    public static MihTable Build(uint[] keys, MihLayout layout)
     {
-        // Sort (key, entry) pairs by key; equal keys keep entry order.
-        var pairs = new ulong[entries.Length];
-        for (var e = 0; e < entries.Length; e++)
+        var highBits = Math.Min(layout.Bits, 12);
+        var lowBits = layout.Bits - highBits;
+        var lowMask = (1u << lowBits) - 1;
+        var runStarts = new int[(1 << highBits) + 1];
+        foreach (var key in keys)
         {
-            pairs[e] = ((ulong)layout.Key(entries[e], table) << 32) | (uint)e;
+            runStarts[(key >> lowBits) + 1]++;
         }
 
-        var sorted = RadixSort.SortByField(pairs, new ulong[entries.Length], 32, layout.Bits);
-        var postings = new uint[entries.Length];
-        var ends = new int[layout.BucketCount];
-        var next = 0;
-        for (var k = 0; k < ends.Length; k++)
+        for (var h = 1; h < runStarts.Length; h++)
         {
-            while (next < sorted.Length && (sorted[next] >> 32) == (ulong)k)
+            runStarts[h] += runStarts[h - 1];
+        }
+
+        var staged = GC.AllocateUninitializedArray<ulong>(keys.Length);
+        var cursors = runStarts[..^1];
+        for (var e = 0; e < keys.Length; e++)
+        {
+            staged[cursors[keys[e] >> lowBits]++] = ((ulong)(keys[e] & lowMask) << 32) | (uint)e;
+        }
+
+        var postings = GC.AllocateUninitializedArray<uint>(keys.Length);
+        var buckets = layout.BucketCount;
+        var blockStarts = new uint[(buckets >> BlockShift) + 1];
+        var offsets = GC.AllocateUninitializedArray<ushort>(buckets + 1);
+        var fits = true;
+        var local = new int[(1 << lowBits) + 1];
+        for (var h = 0; h < runStarts.Length - 1; h++)
+        {
+            var runStart = runStarts[h];
+            var run = staged.AsSpan(runStart, runStarts[h + 1] - runStart);
+            Array.Clear(local);
+            foreach (var item in run)
             {
-                postings[next] = (uint)sorted[next];
-                next++;
+                local[(int)(item >> 32) + 1]++;
             }
 
-            ends[k] = next;
+            for (var l = 1; l < local.Length; l++)
+            {
+                local[l] += local[l - 1];
+            }
+
+            for (var l = 0; l < local.Length - 1; l++)
+            {
+                var k = (h << lowBits) + l;
+                var start = (uint)(runStart + local[l]);
+                if ((k & ((1 << BlockShift) - 1)) == 0)
+                {
+                    blockStarts[k >> BlockShift] = start;
+                }
+
+                var offset = start - blockStarts[k >> BlockShift];
+                fits &= offset <= ushort.MaxValue;
+                offsets[k] = (ushort)offset;
+            }
+
+            foreach (var item in run)
+            {
+                postings[runStart + local[(int)(item >> 32)]++] = (uint)item;
+            }
         }
 
-        return FromEnds(ends, entries.Length, postings);
+        blockStarts[^1] = (uint)keys.Length;
+        offsets[buckets] = 0;
+        if (fits)
+        {
+            return new MihTable(postings, blockStarts, offsets, null);
+        }
+
+        var ends = new int[buckets];
+        foreach (var key in keys)
+        {
+            ends[key]++;
+        }
+
+        for (var k = 1; k < buckets; k++)
+        {
+            ends[k] += ends[k - 1];
+        }
+
+        return FromEnds(ends, keys.Length, postings);
     }
 
     private static MihTable FromEnds(int[] ends, int total, uint[]? postings)

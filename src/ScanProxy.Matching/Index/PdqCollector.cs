@@ -53,9 +53,34 @@ internal sealed class PdqCollector : EntryCollector
         Reset();
 
         var entries = entryCount == hashes.Length ? hashes : hashes.AsSpan(0, entryCount).ToArray();
+        var keys = SubstringKeys(entries, layout);
         var tables = new MihTable[layout.Substrings];
-        Parallel.For(0, tables.Length, t => tables[t] = t == 0 ? MihTable.BuildSorted(entries, layout) : MihTable.Build(entries, layout, t));
+        Parallel.For(0, tables.Length, t =>
+        {
+            tables[t] = t == 0 ? MihTable.BuildSorted(entries, layout) : MihTable.Build(keys[t]!, layout);
+            keys[t] = null;
+        });
         return new PdqIndex(entries, ids.Build(), layout, tables);
+    }
+
+    /// <summary>The key of every entry in every substring but the first, from one pass over the entries.</summary>
+    private static uint[]?[] SubstringKeys(PdqHash[] entries, MihLayout layout)
+    {
+        var keys = new uint[]?[layout.Substrings];
+        for (var t = 1; t < keys.Length; t++)
+        {
+            keys[t] = GC.AllocateUninitializedArray<uint>(entries.Length);
+        }
+
+        for (var e = 0; e < entries.Length; e++)
+        {
+            for (var t = 1; t < keys.Length; t++)
+            {
+                keys[t]![e] = layout.Key(entries[e], t);
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The hashes sorted by (substring-0 key, hash), with their line numbers; equal hashes keep line order.</summary>

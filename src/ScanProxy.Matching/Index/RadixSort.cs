@@ -1,10 +1,9 @@
 namespace ScanProxy.Matching;
 
 /// <summary>
-/// Stable least-significant-digit radix sort of 64-bit values by a bit field. Building the index sorts
-/// millions of (key, entry) pairs per substring table; 12-bit digits keep each scatter pass within 4,096
-/// write streams, which the caches follow, where a direct counting sort over 2^23 buckets misses on nearly
-/// every write.
+/// Stable least-significant-digit radix sort of 64-bit values by a bit field. Folding a list sorts millions of
+/// (key, line) pairs by their substring-0 key; 12-bit digits keep each scatter pass within 4,096 write streams,
+/// which the caches follow, where a direct counting sort over 2^23 buckets misses on nearly every write.
 /// </summary>
 internal static class RadixSort
 {
