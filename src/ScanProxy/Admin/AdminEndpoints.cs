@@ -10,17 +10,17 @@ internal static class AdminEndpoints
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
 
-    /// <summary>Maps /healthz, /readyz, /openapi/v1.json and /api/v1/*, bound to the admin listener's port.</summary>
+    /// <summary>
+    /// Maps /healthz, /readyz, /openapi/v1.json and /api/v1/*. They answer on the admin listener only:
+    /// <see cref="Hosting.ListenerMatcherPolicy"/> keeps every endpoint without edge metadata off the edge.
+    /// </summary>
     public static IEndpointRouteBuilder MapScanProxyAdmin(this IEndpointRouteBuilder endpoints)
     {
-        var options = endpoints.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>().Value;
-        var adminHost = AdminListener.HostPattern(options);
+        endpoints.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+        endpoints.MapGet("/readyz", Readiness).ExcludeFromDescription();
+        endpoints.MapOpenApi();
 
-        endpoints.MapGet("/healthz", () => Results.Text("ok")).RequireHost(adminHost).ExcludeFromDescription();
-        endpoints.MapGet("/readyz", Readiness).RequireHost(adminHost).ExcludeFromDescription();
-        endpoints.MapOpenApi().RequireHost(adminHost);
-
-        var api = endpoints.MapGroup("/api/v1").RequireHost(adminHost).AddEndpointFilter<ApiKeyFilter>();
+        var api = endpoints.MapGroup("/api/v1").AddEndpointFilter<ApiKeyFilter>();
         api.MapGet("/zones", GetZones);
         api.MapGet("/detections", GetDetections);
         api.MapGet("/detections/{id}", GetDetection);

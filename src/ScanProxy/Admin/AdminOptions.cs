@@ -7,7 +7,7 @@ internal sealed record AdminOptions
     public const string SectionName = "ScanProxy:Admin";
 
     /// <summary>Where the admin listener binds: API, /metrics, /healthz, /readyz. Keep it off the public network.</summary>
-    public string Url { get; init; } = "http://127.0.0.1:9090";
+    public string Url { get; init; } = Hosting.AdminListener.DefaultUrl;
 
     /// <summary>Bearer keys accepted under /api. An empty list refuses every API call.</summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScanProxy.Admin;
 using ScanProxy.Edge;
 using ScanProxy.Store;
 using ScanProxy.Zones;
@@ -39,7 +40,7 @@ internal static class ScanProxyApplication
         builder.Services.AddScanProxyEdge(builder.Configuration);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
-        // ADMIN API: builder.Services.AddScanProxyAdmin(builder.Configuration) goes here.
+        builder.Services.AddScanProxyAdmin(builder.Configuration);
         var app = builder.Build();
 
         app.UseMiddleware<TrailingDotHostMiddleware>();
@@ -47,8 +48,7 @@ internal static class ScanProxyApplication
         app.UseMiddleware<NoZoneMiddleware>();
         app.MapScanProxyEdge();
 
-        // ADMIN API: app.MapScanProxyAdmin() goes here and replaces this stand-in for its /healthz.
-        app.MapGet("/healthz", () => "ok");
+        app.MapScanProxyAdmin();
         return app;
     }
 
