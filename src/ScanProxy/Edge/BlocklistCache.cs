@@ -46,7 +46,11 @@ internal sealed partial class BlocklistCache
     /// <summary>True once the zone's blocklist has been loaded from the store.</summary>
     public bool IsLoaded(string zone) => _zones.TryGetValue(zone, out var list) && list.Entries is not null;
 
-    /// <summary>Applies a block or unblock heard from the store or made on this node. Zones not loaded yet are left to their load.</summary>
+    /// <summary>
+    /// Applies a block or unblock heard from the store. The store tells this node's subscribers of its own writes at
+    /// once, even during an outage, so a block made here is enforced here before it reaches Redis. Zones not loaded
+    /// yet are left to their load.
+    /// </summary>
     public void Apply(BlocklistChange change)
     {
         ArgumentNullException.ThrowIfNull(change);

@@ -10,8 +10,8 @@ internal static class EdgeServiceCollectionExtensions
 {
     /// <summary>
     /// Registers YARP fed by <see cref="ZoneProxyConfigProvider"/>, <see cref="BlocklistCache"/>,
-    /// <see cref="BlocklistWriter"/>, <see cref="BlocklistSynchronizer"/> and <see cref="BlocklistOptions"/>
-    /// from <c>ScanProxy:Blocklist</c>. Needs the zones and the store registered too.
+    /// <see cref="BlocklistSynchronizer"/> and <see cref="BlocklistOptions"/> from <c>ScanProxy:Blocklist</c>.
+    /// Needs the zones and the store registered too.
     /// </summary>
     public static IServiceCollection AddScanProxyEdge(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,7 +24,6 @@ internal static class EdgeServiceCollectionExtensions
             .Validate(o => o.StartupTimeout >= TimeSpan.Zero, $"{BlocklistOptions.SectionName}:StartupTimeout must not be negative.")
             .ValidateOnStart();
         services.TryAddSingleton<BlocklistCache>();
-        services.TryAddSingleton<BlocklistWriter>();
         services.AddHostedService<BlocklistSynchronizer>();
         services.AddReverseProxy();
         services.TryAddSingleton<IProxyConfigProvider, ZoneProxyConfigProvider>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScanProxy.Admin;
@@ -14,6 +15,14 @@ namespace ScanProxy.Hosting;
 /// <summary>Builds the <c>scanproxy serve</c> host: the edge and admin listeners, the proxy, the zones and the store.</summary>
 internal static class ScanProxyApplication
 {
+    private static readonly Dictionary<string, string?> s_logLevels = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+    };
+
     /// <summary>Builds the host; nothing listens until it runs.</summary>
     /// <param name="args">Command-line configuration (<c>--Section:Key=value</c>, <c>--urls</c>, ...).</param>
     /// <param name="configFile">The <c>--config</c> file, or null.</param>
@@ -21,6 +30,9 @@ internal static class ScanProxyApplication
     public static WebApplication Create(string[] args, string? configFile)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+
+        // Below every other source: a proxy must not write a log line per request unless asked to.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_logLevels });
         if (configFile is not null)
         {
             var provider = AddConfigurationFile(builder.Configuration, Path.GetFullPath(configFile));
