@@ -1,13 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using ScanProxy.Matching;
 using ScanProxy.Pdq;
 
 namespace ScanProxy.Benchmarks.Matching;
 
 /// <summary>Time to fold and index 1M and 10M synthetic hashes (a list reload after parsing).</summary>
-[InProcess]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[Config(typeof(InProcessColdStartConfig))]
 [MemoryDiagnoser]
 public class PdqIndexBuildBenchmarks
 {

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using ScanProxy.Matching;
 using ScanProxy.Pdq;
 
@@ -10,8 +9,7 @@ namespace ScanProxy.Benchmarks.Matching;
 /// scan of the same index as the baseline. Queries are random (no match): the common case of a scanner.
 /// Means only; <see cref="MatchingLatency"/> gives median and p99.
 /// </summary>
-[InProcess]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(InProcessShortJobConfig))]
 [MemoryDiagnoser]
 public class PdqIndexQueryBenchmarks
 {

@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace ScanProxy.Benchmarks.Matching;
+
+/// <summary>
+/// One in-process job with few iterations: the 10-million-entry cases share an index built once per process
+/// (<see cref="IndexCache"/>), and each brute-force scan takes a large fraction of a second.
+/// </summary>
+public sealed class InProcessShortJobConfig : ManualConfig
+{
+    public InProcessShortJobConfig()
+    {
+        Add(DefaultConfig.Instance);
+        AddJob(Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(3)
+            .WithStrategy(RunStrategy.Throughput)
+            .AsDefault());
+    }
+}
