@@ -23,13 +23,12 @@ internal sealed record MihLayout(int Substrings, int Bits)
     /// <summary>Index memory allowed per entry, hashes included, leaving room for ids under 100 bytes.</summary>
     public const double BytesPerEntryBudget = 92;
 
-    // Relative costs measured on the benchmark machine (see benchmarks/README.md): a bucket probe is one cache
-    // miss in the offset table; a candidate adds a posting read and a miss on its 32-byte hash.
+    // Relative costs: a bucket probe is one cache miss in the offset table; a candidate adds a posting read and
+    // a miss on its 32-byte hash. Scanning one entry against one variant (a sequential read and four popcounts)
+    // cost 1.3-2 ns in the benchmark runs (benchmarks/README.md) against 20-60 ns per probe-sized unit.
     private const double ProbeCost = 1.0;
     private const double CandidateCost = 1.5;
-
-    // Scanning one entry against one variant, relative to a probe: a sequential read and four popcounts.
-    private const double ScanCostPerEntryAndVariant = 0.12;
+    private const double ScanCostPerEntryAndVariant = 0.05;
 
     public uint Mask => Bits == 32 ? uint.MaxValue : (1u << Bits) - 1;
 
