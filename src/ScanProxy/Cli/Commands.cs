@@ -27,6 +27,10 @@ internal static class Commands
             case "--help" or "-h" or "help":
                 Console.Out.WriteLine(Usage);
                 return Task.FromResult(0);
+            case "hash":
+                return HashCommand.RunAsync(rest, Console.Out, Console.Error);
+            case "hashlist":
+                return HashListCommand.RunAsync(rest, Console.Out, Console.Error);
             case "serve":
                 return ServeCommand.RunAsync(rest);
             default:
