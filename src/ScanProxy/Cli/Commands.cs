@@ -31,6 +31,8 @@ internal static class Commands
                 return HashCommand.RunAsync(rest, Console.Out, Console.Error);
             case "hashlist":
                 return HashListCommand.RunAsync(rest, Console.Out, Console.Error);
+            case "match":
+                return MatchCommand.RunAsync(rest, Console.Out, Console.Error);
             case "serve":
                 return ServeCommand.RunAsync(rest);
             default:
