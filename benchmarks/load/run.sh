@@ -15,7 +15,8 @@
 # Usage: benchmarks/load/run.sh
 # Settings (environment): ROUNDS=3 DURATION=10 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
 #   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1 TARGETS="nginx yarp scanproxy"
-#   SKIP_BUILD=1 (use existing Release builds) SHARED (default: <repo>/../shared)
+#   SKIP_BUILD=1 (use existing Release builds) SCAN=false|true (the ScanProxy zone's Scan setting)
+#   SHARED (default: <repo>/../shared)
 # Needs wrk, nginx, redis-server, jq, curl (installed with apt-get on Debian 12 when missing) and the .NET SDK.
 # Not part of the test suite.
 set -euo pipefail
@@ -33,6 +34,8 @@ BLOCKS=${BLOCKS:-100000}
 PIN=${PIN:-auto}
 TARGETS=${TARGETS:-nginx yarp scanproxy}
 SKIP_BUILD=${SKIP_BUILD:-0}
+# The zone's Scan setting. Off by default: this run measures forwarding with blocking (issue 5).
+SCAN=${SCAN:-false}
 
 # The zone's host name; every target is sent the same Host header.
 zone_host=load.bench
@@ -239,10 +242,38 @@ start_redis() {
     die "redis-server did not start on port $redis_port; see $tmp/redis.log"
 }
 
-# Writes BLOCKS URLs that are never requested plus the blocked requested ones into redis-server, with
-# redis-cli --pipe, in the store's key layout (src/ScanProxy/Store/StoreKeys.cs).
+# Writes BLOCKS URLs that are never requested, plus the blocked requested ones, into redis-server before
+# ScanProxy starts (it loads the blocklist at start), in the store's key layout (src/ScanProxy/Store/StoreKeys.cs):
+# hash KeyPrefix{zone:NAME}:blocks, canonical URL -> BlockRecord JSON. One HSET per 1000 URLs, sent with
+# redis-cli --pipe: 100,000 blocks load in about a second (the admin API would take 100,000 requests).
 load_blocks() {
-    die "load_blocks: the store's key layout is not on main yet"
+    local key="${key_prefix}{zone:${zone_name}}:blocks"
+    local at
+    at=$(date -u +%Y-%m-%dT%H:%M:%S+00:00)
+    {
+        seq -f "http://$zone_host/uploads/blocked/%06g.jpg" 1 "$BLOCKS"
+        sed "s|^|http://$zone_host|" "$tmp/blocked-paths.txt"
+    } | awk -v key="$key" -v zone="$zone_name" -v at="$at" -v batch=1000 '
+        function bulk(s) { printf "$%d\r\n%s\r\n", length(s), s }
+        { urls[NR] = $0 }
+        END {
+            for (i = 1; i <= NR; i += batch) {
+                m = NR - i + 1 < batch ? NR - i + 1 : batch
+                printf "*%d\r\n", 2 + 2 * m
+                bulk("HSET"); bulk(key)
+                for (j = i; j < i + m; j++) {
+                    bulk(urls[j])
+                    bulk("{\"zone\":\"" zone "\",\"url\":\"" urls[j] "\",\"reason\":\"load benchmark\",\"blockedAt\":\"" at "\",\"sha256\":null}")
+                }
+            }
+        }' >"$tmp/blocks.resp"
+    redis-cli -p "$redis_port" --pipe <"$tmp/blocks.resp" >"$tmp/blocks.pipe.log" 2>&1 ||
+        die "loading blocks into redis-server failed; see $tmp/blocks.pipe.log"
+    local stored expected
+    stored=$(redis-cli -p "$redis_port" hlen "$key")
+    expected=$((BLOCKS + $(wc -l <"$tmp/blocked-paths.txt")))
+    [ "$stored" = "$expected" ] || die "redis-server holds $stored blocks in $key, expected $expected"
+    log "loaded $stored blocked URLs into $key"
 }
 
 start_scanproxy() {
@@ -256,7 +287,7 @@ start_scanproxy() {
       "$zone_name": {
         "Hosts": [ "$zone_host" ],
         "Origins": [ "http://127.0.0.1:$origin_port" ],
-        "Scan": false,
+        "Scan": $SCAN,
         "Action": "Block"
       }
     }
