@@ -296,14 +296,14 @@ start_scanproxy() {
 EOF
     start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$scanproxy_exe" serve --config "$tmp/scanproxy.json" \
         >"$tmp/scanproxy.log" 2>&1
-    wait_for "ScanProxy admin" "http://127.0.0.1:$admin_port/readyz" 200
+    wait_for "ScanProxy admin" "http://127.0.0.1:$admin_port/healthz" 200
     wait_for ScanProxy "http://127.0.0.1:$scanproxy_port$(head -n 1 "$tmp/paths.txt")" 200
     # Blocking must be in force before anything is measured.
     wait_for "ScanProxy blocking" "http://127.0.0.1:$scanproxy_port$(head -n 1 "$tmp/blocked-paths.txt")" 451
-    local blocked
-    blocked=$(curl -fsS -H "Authorization: Bearer $api_key" "http://127.0.0.1:$admin_port/api/v1/zones" |
-        jq -r --arg z "$zone_name" '[.. | objects | select(.name? == $z) | (.blockedUrls? // .blockedUrlCount? // .blocked?)] | map(select(. != null)) | first // "unknown"')
-    log "ScanProxy reports $blocked blocked URLs in zone $zone_name"
+    # What the node itself says it holds (SPEC §7: zones with their blocked-URL counts).
+    local zones
+    zones=$(curl -s --max-time 5 -H "Authorization: Bearer $api_key" "http://127.0.0.1:$admin_port/api/v1/zones" || true)
+    log "ScanProxy /api/v1/zones: $(printf '%s' "$zones" | head -c 400)"
 }
 
 # ---------------------------------------------------------------- measuring
@@ -328,6 +328,8 @@ target_port() {
 }
 
 # ---------------------------------------------------------------- main
+# Taken before anything of ours runs: how busy the machine is with other work.
+load_before=$(cut -d ' ' -f 1 /proc/loadavg)
 install_missing
 [ -d "$corpus" ] || die "corpus not found at $corpus (set SHARED to the folder holding corpus/dev)"
 
@@ -417,38 +419,51 @@ esac
 
 # ---------------------------------------------------------------- report
 echo
-echo "Edge load benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores"
+echo "Edge load benchmark, $(date -u +%Y-%m-%dT%H:%MZ): $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores;" \
+    "load average before the run $load_before"
 echo "wrk $THREADS thread(s), $CONNECTIONS connections, $ROUNDS x ${DURATION}s per target after ${WARMUP}s warm-up;" \
-    "$pinning;" \
-    "$(wc -l <"$tmp/paths.txt") photos cycled; medians over rounds"
+    "$pinning; $(wc -l <"$tmp/paths.txt") photos cycled; medians over rounds"
 echo
-jq -rs '
+# Medians over the rounds, per target.
+jq -s '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  def ms: . / 1000 | . * 100 | round / 100;
-  group_by(.target)
-  | map({target: .[0].target,
-         rps: (map(.requests / (.duration_us / 1e6)) | median),
-         mbps: (map(.bytes / (.duration_us / 1e6) / 1048576) | median),
-         p50: (map(.latency_us.p50) | median), p90: (map(.latency_us.p90) | median),
-         p99: (map(.latency_us.p99) | median), errors: (map(.errors | add) | add)})
-  | (["target", "req/s", "MiB/s", "p50 ms", "p90 ms", "p99 ms", "errors"] | @tsv),
-    (.[] | [.target, (.rps | round), (.mbps | round), (.p50 | ms), (.p90 | ms), (.p99 | ms), .errors] | @tsv)
-' "$results" | column -t -s $'\t'
+  group_by(.target) | map({key: .[0].target, value: {
+      rps: (map(.requests / (.duration_us / 1e6)) | median),
+      mibps: (map(.bytes / (.duration_us / 1e6) / 1048576) | median),
+      p50: (map(.latency_us.p50) | median), p90: (map(.latency_us.p90) | median),
+      p99: (map(.latency_us.p99) | median), errors: (map(.errors | add) | add)}}) | from_entries
+' "$results" >"$tmp/summary.json"
+jq -r --arg order "$TARGETS" '
+  def ms: . / 1000 * 100 | round / 100;
+  . as $m
+  | (["target", "req/s", "MiB/s", "p50_ms", "p90_ms", "p99_ms", "errors"] | @tsv),
+    ($order | split(" ") | map(select(. != "")) | .[] | . as $t | $m[$t]
+     | [$t, (.rps | round), (.mibps | round), (.p50 | ms), (.p90 | ms), (.p99 | ms), .errors] | @tsv)
+' "$tmp/summary.json" | column -t -s $'\t'
 echo
-jq -rs '
-  def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  (group_by(.target) | map({key: .[0].target, value: {rps: (map(.requests / (.duration_us / 1e6)) | median),
-                                                       p99: (map(.latency_us.p99) | median)}}) | from_entries) as $m
-  | if $m.scanproxy and $m.yarp then
-      ($m.scanproxy.rps / $m.yarp.rps) as $ratio | (($m.scanproxy.p99 - $m.yarp.p99) / 1000) as $dp99
-      | "ScanProxy / plain YARP: \($ratio * 1000 | round / 1000)x req/s (target >= 0.95: \(if $ratio >= 0.95 then "met" else "NOT met" end)), p99 \(if $dp99 >= 0 then "+" else "" end)\($dp99 * 100 | round / 100) ms (target <= +1 ms: \(if $dp99 <= 1 then "met" else "NOT met" end))"
-    else empty end,
-    if $m.nginx and $m.yarp then "nginx / plain YARP: \($m.nginx.rps / $m.yarp.rps * 1000 | round / 1000)x req/s, p99 \((($m.nginx.p99 - $m.yarp.p99) / 1000) * 100 | round / 100) ms" else empty end,
-    if $m.nginx and $m.scanproxy then "ScanProxy / nginx: \($m.scanproxy.rps / $m.nginx.rps * 1000 | round / 1000)x req/s" else empty end
-' "$results"
+jq -r '
+  def ms: . / 1000 * 100 | round / 100;
+  def signed_ms: ms | if . >= 0 then "+\(.)" else "\(.)" end;
+  def ratio: . * 1000 | round / 1000;
+  . as $m
+  | (if $m.scanproxy and $m.yarp then
+       ($m.scanproxy.rps / $m.yarp.rps) as $r | ($m.scanproxy.p99 - $m.yarp.p99) as $d
+       | "ScanProxy vs plain YARP: \($r | ratio)x req/s (target >= 0.95x: \(if $r >= 0.95 then "met" else "NOT met" end)),"
+         + " p99 \($d | signed_ms) ms (target <= +1 ms: \(if $d <= 1000 then "met" else "NOT met" end))"
+     else empty end),
+    (if $m.nginx and $m.yarp then
+       "nginx vs plain YARP: \($m.nginx.rps / $m.yarp.rps | ratio)x req/s, p99 \($m.nginx.p99 - $m.yarp.p99 | signed_ms) ms"
+     else empty end),
+    (if $m.nginx and $m.scanproxy then
+       "ScanProxy vs nginx: \($m.scanproxy.rps / $m.nginx.rps | ratio)x req/s, p99 \($m.scanproxy.p99 - $m.nginx.p99 | signed_ms) ms"
+     else empty end)
+' "$tmp/summary.json"
 if [ -n "$blocked_json" ]; then
     printf '%s\n' "$blocked_json" | jq -r --arg n "$(wc -l <"$tmp/blocked-paths.txt")" \
         '"Blocked check (ScanProxy, \($n) blocked photo URLs, 2 s): \(.status_451) answered 451, \(.status_other) answered otherwise"'
+fi
+if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+    echo "WARNING: the machine was busy before the run (load average $load_before on $(nproc) cores): these numbers are noisy."
 fi
 echo
 echo "Per round (JSON lines):"
