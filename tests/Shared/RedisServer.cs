@@ -23,10 +23,13 @@ internal sealed class RedisServer : IDisposable
 
     static RedisServer() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
 
-    private RedisServer(int port, string directory)
+    private readonly string[] _extraArguments;
+
+    private RedisServer(int port, string directory, string[] extraArguments)
     {
         Port = port;
         Directory = directory;
+        _extraArguments = extraArguments;
     }
 
     /// <summary>The loopback port; it stays the same across <see cref="Kill"/> and <see cref="Start()"/>.</summary>
@@ -42,12 +45,13 @@ internal sealed class RedisServer : IDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a new server on a free port and waits until it answers PING.</summary>
+    /// <param name="extraArguments">More redis-server options, for example <c>--cluster-enabled yes</c>.</param>
     /// <exception cref="InvalidOperationException">redis-server is not installed, or it did not start.</exception>
-    public static RedisServer StartNew()
+    public static RedisServer StartNew(params string[] extraArguments)
     {
         var directory = Path.Combine(Path.GetTempPath(), "scanproxy-redis-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        var server = new RedisServer(FreeLoopbackPort(), directory);
+        var server = new RedisServer(FreeLoopbackPort(), directory, extraArguments);
         try
         {
             server.Start();
@@ -75,7 +79,7 @@ internal sealed class RedisServer : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Directory,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Directory })
+        foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", Directory, .. _extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -181,6 +185,7 @@ internal sealed class RedisServer : IDisposable
         throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within {s_startTimeout.TotalSeconds} s:{Environment.NewLine}{Output()}");
     }
 
+    /// <summary>True when the server answers PING, or refuses it only for want of a password (--requirepass).</summary>
     private bool AnswersPing()
     {
         try
@@ -189,20 +194,14 @@ internal sealed class RedisServer : IDisposable
             client.Connect(IPAddress.Loopback, Port);
             using var stream = client.GetStream();
             stream.Write("PING\r\n"u8);
-            Span<byte> reply = stackalloc byte[7];
-            var read = 0;
-            while (read < reply.Length)
+            var line = new StringBuilder();
+            for (var b = stream.ReadByte(); b >= 0 && b != '\n'; b = stream.ReadByte())
             {
-                var n = stream.Read(reply[read..]);
-                if (n == 0)
-                {
-                    return false;
-                }
-
-                read += n;
+                line.Append((char)b);
             }
 
-            return reply.SequenceEqual("+PONG\r\n"u8);
+            var reply = line.ToString().TrimEnd('\r');
+            return reply == "+PONG" || reply.StartsWith("-NOAUTH", StringComparison.Ordinal);
         }
         catch (SocketException)
         {
@@ -210,7 +209,7 @@ internal sealed class RedisServer : IDisposable
         }
         catch (IOException)
         {
-            // Redis still loading answers with an error or closes; try again.
+            // Closed while starting; try again.
             return false;
         }
     }

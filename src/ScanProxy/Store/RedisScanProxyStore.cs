@@ -15,15 +15,19 @@ namespace ScanProxy.Store;
 /// Outage: a write made while the server is unreachable (or that fails for want of a connection) is put in a
 /// <see cref="WriteBacklog"/> and completes at once; a background loop writes the backlog in order when the
 /// connection returns. Every write is idempotent (HSETNX, ZADD, SADD, SET, or a tombstone), so a write that
-/// reached the server before its connection broke does no harm when it is written again. Reads during an
-/// outage throw <see cref="StoreUnavailableException"/>.
+/// reached the server before its connection broke does no harm when it is written again. A queued
+/// <see cref="BlockAsync"/> or <see cref="UnblockAsync"/> cannot know whether the URL was blocked before, and
+/// returns true. Reads during an outage throw <see cref="StoreUnavailableException"/>; a read just after the
+/// server returns waits (briefly) until the backlog is written, so it sees the writes made meanwhile.
 /// </para>
 /// <para>
 /// Blocklist changes: a block or unblock made through this instance is handed to this instance's subscribers
 /// at once, before the server is even asked, so a node enforces its own blocks during an outage. Other
 /// instances hear it over pub/sub; each message carries this instance's id, and this instance ignores its own
 /// echo, so a local subscriber hears each of its changes once. After a reconnect, once the backlog is written,
-/// subscribers get <see cref="BlocklistChangeKind.Resync"/>: messages may have been missed meanwhile.
+/// subscribers get <see cref="BlocklistChangeKind.Resync"/>: messages may have been missed meanwhile. They get
+/// it too when the store started while the server was down, as soon as it is up. Handlers should be
+/// idempotent (set semantics): a block of a URL already blocked is delivered like any other.
 /// </para>
 /// </remarks>
 internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDisposable, IDisposable
@@ -48,6 +52,7 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
     private readonly Lock _handlersLock = new();
     private readonly Task _background;
     private Action<BlocklistChange>[] _handlers = [];
+    private ChannelMessageQueue? _blocklistMessages;
     private volatile string? _lastError;
     private int _resyncPending;
     private int _disposed;
@@ -63,14 +68,27 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
 
-        // Registered once: StackExchange.Redis keeps the subscription and renews it on every reconnect, even
-        // when the first attempt fails because the server is down at start.
-        _ = SubscribeAsync();
+        // Subscribed before the constructor returns, so a node that loads its blocklist next misses no change.
+        // StackExchange.Redis renews an established subscription after every reconnect; one that failed because
+        // the server was down at start is retried by the background loop.
+        if (_connection.IsConnected)
+        {
+            TrySubscribe();
+        }
+
         _background = Task.Run(RunBackgroundAsync);
     }
 
     /// <inheritdoc />
-    public StoreHealth Health => new(_connection.IsConnected, _backlog.Count, _lastError);
+    public StoreHealth Health
+    {
+        get
+        {
+            // The failure event may come a moment after the client notices; a disconnected store always says why.
+            var connected = _connection.IsConnected;
+            return new(connected, _backlog.Count, _lastError ?? (connected ? null : "not connected"));
+        }
+    }
 
     /// <summary>
     /// Connects to the server named by a StackExchange.Redis configuration string. Returns at once even when the
@@ -100,10 +118,12 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         }
 
         // The store never gives up on the server, and queues its own writes rather than letting the client hold
-        // them: a write during an outage completes at once and a read fails at once.
+        // them: a write during an outage completes at once and a read fails at once. One connect attempt keeps a
+        // start during an outage from waiting (three attempts wait 10 s); reconnecting goes on in the background.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        options.ReconnectRetryPolicy ??= new ExponentialRetry(250, 5_000);
+        options.ConnectRetry = 1;
+        options.ReconnectRetryPolicy = new ExponentialRetry(250, 5_000);
         options.ClientName ??= "scanproxy";
         var endpoints = string.Join(",", options.EndPoints.Select(EndPointCollection.ToString));
         Log.Connecting(logger, endpoints);
@@ -633,12 +653,27 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
                 return;
             }
 
-            if (!_connection.IsConnected || !await WriteBacklogAsync(stopping).ConfigureAwait(false))
+            if (!_connection.IsConnected)
+            {
+                // Covers a store started while the server is down too: no "restored" event comes for a first
+                // connection, yet subscribers that failed to load must reload once it is up.
+                Volatile.Write(ref _resyncPending, 1);
+                continue;
+            }
+
+            if (_blocklistMessages is null)
+            {
+                TrySubscribe();
+            }
+
+            if (!await WriteBacklogAsync(stopping).ConfigureAwait(false))
             {
                 continue;
             }
 
-            if (Interlocked.Exchange(ref _resyncPending, 0) == 1)
+            // Resync only once the subscription connection is back too: a reload before it would miss changes
+            // published in between.
+            if (_connection.GetSubscriber().IsConnected(_keys.BlocklistChannel) && Interlocked.Exchange(ref _resyncPending, 0) == 1)
             {
                 _lastError = null;
                 Deliver(new BlocklistChange(BlocklistChangeKind.Resync, null, null));
@@ -685,12 +720,13 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         return true;
     }
 
-    private async Task SubscribeAsync()
+    private void TrySubscribe()
     {
         try
         {
-            var queue = await _connection.GetSubscriber().SubscribeAsync(_keys.BlocklistChannel).ConfigureAwait(false);
+            var queue = _connection.GetSubscriber().Subscribe(_keys.BlocklistChannel);
             queue.OnMessage(OnBlocklistMessage);
+            _blocklistMessages = queue;
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -762,13 +798,14 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
         _lastError = e.Exception?.Message ?? e.FailureType.ToString();
+        Volatile.Write(ref _resyncPending, 1);
         Log.ConnectionLost(_logger, e.EndPoint?.ToString(), e.ConnectionType, e.FailureType, e.Exception);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         Log.ConnectionRestored(_logger, e.EndPoint?.ToString(), e.ConnectionType);
-        Interlocked.Exchange(ref _resyncPending, 1);
+        Volatile.Write(ref _resyncPending, 1);
         WakeUp();
     }
 

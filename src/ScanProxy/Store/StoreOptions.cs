@@ -12,6 +12,6 @@ internal sealed record StoreOptions
     /// <summary>Every key and channel starts with this, so several deployments can share one Redis. No braces.</summary>
     public string KeyPrefix { get; init; } = "scanproxy:";
 
-    /// <summary>Where the embedded store keeps its files (used only when <see cref="Redis"/> is empty).</summary>
+    /// <summary>Where the embedded store keeps its files (in its <c>store</c> folder), relative to the working directory; used only when <see cref="Redis"/> is empty.</summary>
     public string DataDirectory { get; init; } = "data";
 }

@@ -90,13 +90,21 @@ public sealed class RedisScanProxyStoreTests(StoreBackend backend)
         // Let B's subscription reach the server before A publishes.
         await WaitUntilSubscribedAsync(nodeA, heardByB);
 
-        var sent = heardByB.Now;
-        await nodeA.BlockAsync(new BlockRecord("shop", "https://shop.example/late.jpg", "manual", s_t0));
-        var arrived = await heardByB.WaitForAsync(c => c is { Kind: BlocklistChangeKind.Blocked, Url: "https://shop.example/late.jpg" }, s_wait);
-        await TestContext.Out.WriteLineAsync($"{backend}: block propagated from store A to store B's subscriber in {(arrived - sent).TotalMilliseconds:F2} ms (one sample, busy shared machine)");
+        var latencies = new List<double>();
+        for (var i = 0; i < 20; i++)
+        {
+            var url = $"https://shop.example/late-{i}.jpg";
+            var sent = heardByB.Now;
+            await nodeA.BlockAsync(new BlockRecord("shop", url, "manual", s_t0));
+            var arrived = await heardByB.WaitForAsync(c => c is { Kind: BlocklistChangeKind.Blocked, Zone: "shop" } && c.Url == url, s_wait);
+            latencies.Add((arrived - sent).TotalMilliseconds);
+        }
 
-        await nodeA.UnblockAsync("shop", "https://shop.example/late.jpg");
-        await heardByB.WaitForAsync(c => c is { Kind: BlocklistChangeKind.Unblocked, Zone: "shop", Url: "https://shop.example/late.jpg" }, s_wait);
+        latencies.Sort();
+        await TestContext.Out.WriteLineAsync($"{backend}: block from store A heard by store B's subscriber: median {latencies[10]:F2} ms, max {latencies[^1]:F2} ms over 20 blocks (busy shared machine)");
+
+        await nodeA.UnblockAsync("shop", "https://shop.example/late-3.jpg");
+        await heardByB.WaitForAsync(c => c is { Kind: BlocklistChangeKind.Unblocked, Zone: "shop", Url: "https://shop.example/late-3.jpg" }, s_wait);
     }
 
     [Test]

@@ -1,0 +1,23 @@
+namespace ScanProxy.Scanning;
+
+/// <summary>The scanner's limits (section <c>ScanProxy:Scanner</c>).</summary>
+internal sealed record ScannerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "ScanProxy:Scanner";
+
+    /// <summary>Scan workers; 0 chooses from the core count, leaving room for serving.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>Objects waiting for a worker; when full, objects are remembered in the store for a later scan.</summary>
+    public int QueueCapacity { get; init; } = 1024;
+
+    /// <summary>Larger bodies are not scanned and are counted as skipped.</summary>
+    public long MaxObjectBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>Larger images are refused from their header, before their pixels are allocated.</summary>
+    public long MaxPixels { get; init; } = 100_000_000;
+
+    /// <summary>Time limit for one scan, including a fetch from the origin.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+}
