@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using ScanProxy.Pdq;
+
+namespace ScanProxy.Matching;
+
+/// <summary>
+/// One substring table of the index: the entries grouped by their key in that substring (CSR layout).
+/// Bucket k holds <c>postings[start(k) .. start(k+1))</c>. Table 0 has no postings: the entries themselves are
+/// sorted by their substring-0 key, so its buckets index the entries directly.
+/// </summary>
+/// <remarks>
+/// Bucket starts are stored as a 32-bit base per block of 64 buckets plus a 16-bit offset per bucket, 2 bytes
+/// per bucket instead of 4; one probe reads one cache line of offsets (the bases, 1/32 of the size, stay in
+/// cache). A table whose block of 64 buckets holds 65,536 or more entries (extreme clustering) keeps plain
+/// 32-bit starts instead.
+/// </remarks>
+internal sealed class MihTable
+{
+    private const int BlockShift = 6;
+
+    private readonly uint[]? _postings;
+    private readonly uint[] _blockStarts;
+    private readonly ushort[] _offsets;
+    private readonly uint[]? _wideStarts;
+
+    private MihTable(uint[]? postings, uint[] blockStarts, ushort[] offsets, uint[]? wideStarts)
+    {
+        _postings = postings;
+        _blockStarts = blockStarts;
+        _offsets = offsets;
+        _wideStarts = wideStarts;
+    }
+
+    /// <summary>The postings (entry numbers), or null when the bucket ranges are entry numbers themselves.</summary>
+    public uint[]? Postings => _postings;
+
+    public long MemoryBytes => (4L * (_postings?.LongLength ?? 0)) + (4L * _blockStarts.LongLength) + (2L * _offsets.LongLength) + (4L * (_wideStarts?.LongLength ?? 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void GetRange(uint key, out uint start, out uint end)
+    {
+        if (_wideStarts is { } wide)
+        {
+            start = wide[key];
+            end = wide[key + 1];
+            return;
+        }
+
+        start = _blockStarts[key >> BlockShift] + _offsets[key];
+        end = _blockStarts[(key + 1) >> BlockShift] + _offsets[key + 1];
+    }
+
+    /// <summary>Builds table 0 over <paramref name="entries"/>, which are sorted by their substring-0 key.</summary>
+    public static MihTable BuildSorted(ReadOnlySpan<PdqHash> entries, MihLayout layout)
+    {
+        var ends = new int[layout.BucketCount];
+        var e = 0;
+        for (var k = 0; k < ends.Length; k++)
+        {
+            while (e < entries.Length && layout.Key(entries[e], 0) == k)
+            {
+                e++;
+            }
+
+            ends[k] = e;
+        }
+
+        return FromEnds(ends, entries.Length, null);
+    }
+
+    /// <summary>
+    /// Builds a table with postings from the key of each entry (<paramref name="keys"/>[e] for entry e).
+    /// A first pass scatters entries by the top 12 key bits into 4,096 contiguous runs (few write streams, which
+    /// the caches follow); each run, small enough to stay in cache, is then sorted by the remaining bits, and
+    /// the bucket starts come out in order.
+    /// </summary>
+    public static MihTable Build(uint[] keys, MihLayout layout)
+    {
+        var highBits = Math.Min(layout.Bits, 12);
+        var lowBits = layout.Bits - highBits;
+        var lowMask = (1u << lowBits) - 1;
+        var runStarts = new int[(1 << highBits) + 1];
+        foreach (var key in keys)
+        {
+            runStarts[(key >> lowBits) + 1]++;
+        }
+
+        for (var h = 1; h < runStarts.Length; h++)
+        {
+            runStarts[h] += runStarts[h - 1];
+        }
+
+        var staged = GC.AllocateUninitializedArray<ulong>(keys.Length);
+        var cursors = runStarts[..^1];
+        for (var e = 0; e < keys.Length; e++)
+        {
+            staged[cursors[keys[e] >> lowBits]++] = ((ulong)(keys[e] & lowMask) << 32) | (uint)e;
+        }
+
+        var postings = GC.AllocateUninitializedArray<uint>(keys.Length);
+        var buckets = layout.BucketCount;
+        var blockStarts = new uint[(buckets >> BlockShift) + 1];
+        var offsets = GC.AllocateUninitializedArray<ushort>(buckets + 1);
+        var fits = true;
+        var local = new int[(1 << lowBits) + 1];
+        for (var h = 0; h < runStarts.Length - 1; h++)
+        {
+            var runStart = runStarts[h];
+            var run = staged.AsSpan(runStart, runStarts[h + 1] - runStart);
+            Array.Clear(local);
+            foreach (var item in run)
+            {
+                local[(int)(item >> 32) + 1]++;
+            }
+
+            for (var l = 1; l < local.Length; l++)
+            {
+                local[l] += local[l - 1];
+            }
+
+            for (var l = 0; l < local.Length - 1; l++)
+            {
+                var k = (h << lowBits) + l;
+                var start = (uint)(runStart + local[l]);
+                if ((k & ((1 << BlockShift) - 1)) == 0)
+                {
+                    blockStarts[k >> BlockShift] = start;
+                }
+
+                var offset = start - blockStarts[k >> BlockShift];
+                fits &= offset <= ushort.MaxValue;
+                offsets[k] = (ushort)offset;
+            }
+
+            foreach (var item in run)
+            {
+                postings[runStart + local[(int)(item >> 32)]++] = (uint)item;
+            }
+        }
+
+        blockStarts[^1] = (uint)keys.Length;
+        offsets[buckets] = 0;
+        if (fits)
+        {
+            return new MihTable(postings, blockStarts, offsets, null);
+        }
+
+        var ends = new int[buckets];
+        foreach (var key in keys)
+        {
+            ends[key]++;
+        }
+
+        for (var k = 1; k < buckets; k++)
+        {
+            ends[k] += ends[k - 1];
+        }
+
+        return FromEnds(ends, keys.Length, postings);
+    }
+
+    private static MihTable FromEnds(int[] ends, int total, uint[]? postings)
+    {
+        var buckets = ends.Length;
+        var blockStarts = new uint[(buckets >> BlockShift) + 1];
+        var offsets = new ushort[buckets + 1];
+        var fits = true;
+        for (var k = 0; k < buckets && fits; k++)
+        {
+            var start = k == 0 ? 0 : ends[k - 1];
+            if ((k & ((1 << BlockShift) - 1)) == 0)
+            {
+                blockStarts[k >> BlockShift] = (uint)start;
+            }
+
+            var offset = start - (int)blockStarts[k >> BlockShift];
+            fits = offset <= ushort.MaxValue;
+            offsets[k] = (ushort)offset;
+        }
+
+        blockStarts[^1] = (uint)total;
+        if (fits)
+        {
+            return new MihTable(postings, blockStarts, offsets, null);
+        }
+
+        var wide = new uint[buckets + 1];
+        for (var k = 1; k <= buckets; k++)
+        {
+            wide[k] = (uint)ends[k - 1];
+        }
+
+        return new MihTable(postings, [], [], wide);
+    }
+}
