@@ -296,14 +296,20 @@ start_scanproxy() {
 EOF
     start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$scanproxy_exe" serve --config "$tmp/scanproxy.json" \
         >"$tmp/scanproxy.log" 2>&1
-    wait_for "ScanProxy admin" "http://127.0.0.1:$admin_port/healthz" 200
+    wait_for "ScanProxy admin" "http://127.0.0.1:$admin_port/readyz" 200
     wait_for ScanProxy "http://127.0.0.1:$scanproxy_port$(head -n 1 "$tmp/paths.txt")" 200
-    # Blocking must be in force before anything is measured.
+    # Blocking must be in force, with the whole blocklist in memory, before anything is measured.
     wait_for "ScanProxy blocking" "http://127.0.0.1:$scanproxy_port$(head -n 1 "$tmp/blocked-paths.txt")" 451
-    # What the node itself says it holds (SPEC §7: zones with their blocked-URL counts).
-    local zones
-    zones=$(curl -s --max-time 5 -H "Authorization: Bearer $api_key" "http://127.0.0.1:$admin_port/api/v1/zones" || true)
-    log "ScanProxy /api/v1/zones: $(printf '%s' "$zones" | head -c 400)"
+    local expected held=""
+    expected=$((BLOCKS + $(wc -l <"$tmp/blocked-paths.txt")))
+    for _ in $(seq 1 300); do
+        held=$(curl -s --max-time 5 -H "Authorization: Bearer $api_key" "http://127.0.0.1:$admin_port/api/v1/zones" |
+            jq -r --arg z "$zone_name" '.[] | select(.name == $z) | .blockedUrls' 2>/dev/null || true)
+        [ "$held" = "$expected" ] && break
+        sleep 0.1
+    done
+    [ "$held" = "$expected" ] || die "ScanProxy holds ${held:-?} blocked URLs in zone $zone_name, expected $expected"
+    log "ScanProxy holds $held blocked URLs in zone $zone_name (GET /api/v1/zones)"
 }
 
 # ---------------------------------------------------------------- measuring
