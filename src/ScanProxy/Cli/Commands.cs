@@ -27,6 +27,8 @@ internal static class Commands
             case "--help" or "-h" or "help":
                 Console.Out.WriteLine(Usage);
                 return Task.FromResult(0);
+            case "serve":
+                return ServeCommand.RunAsync(rest);
             default:
                 Console.Error.WriteLine($"scanproxy: '{command}' is not available yet in this build.");
                 Console.Error.WriteLine(Usage);

@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using ScanProxy.Zones;
+using Yarp.ReverseProxy.Model;
+
+namespace ScanProxy.Edge;
+
+/// <summary>
+/// The first step of the proxy pipeline (SPEC §4): looks the request's canonical URL up in its zone's blocklist,
+/// in memory, and answers a blocked URL itself, for every method, with the zone's block status, <c>no-store</c> and
+/// a short page; the origin is never contacted. The zone is the route YARP matched, named after the zone.
+/// </summary>
+internal sealed partial class BlockingMiddleware
+{
+    private const int StackUrlLength = 1024;
+
+    private static readonly byte[] s_body = Encoding.UTF8.GetBytes(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Unavailable for legal reasons</title></head>"
+        + "<body><h1>Unavailable for legal reasons</h1><p>This content is unavailable for legal reasons.</p></body></html>\n");
+
+    private readonly RequestDelegate _next;
+    private readonly ZoneRegistry _zones;
+    private readonly BlocklistCache _blocklist;
+    private readonly ILogger<BlockingMiddleware> _logger;
+
+    public BlockingMiddleware(RequestDelegate next, ZoneRegistry zones, BlocklistCache blocklist, ILogger<BlockingMiddleware> logger)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(zones);
+        ArgumentNullException.ThrowIfNull(blocklist);
+        ArgumentNullException.ThrowIfNull(logger);
+        _next = next;
+        _zones = zones;
+        _blocklist = blocklist;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var zoneName = context.GetReverseProxyFeature().Route.Config.RouteId;
+        if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone))
+        {
+            // The zone was removed by a reload after this request was routed.
+            return NoZoneMiddleware.WriteAsync(context);
+        }
+
+        var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        if (!IsBlocked(context.Request, target, zoneName, zone))
+        {
+            return _next(context);
+        }
+
+        Log.Blocked(_logger, zoneName, context.Request.Method, target);
+
+        var response = context.Response;
+        response.StatusCode = zone.BlockStatusCode;
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "text/html; charset=utf-8";
+        response.ContentLength = s_body.Length;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(s_body).AsTask();
+    }
+
+    private bool IsBlocked(HttpRequest request, string target, string zoneName, ZoneOptions zone)
+    {
+        if (target.Length == 0 || target[0] != '/')
+        {
+            // Absolute-form ("GET http://host/path"): take the path and query Kestrel parsed out of it.
+            target = request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+        }
+
+        // Without the port: the zone, and so the origin, is chosen by host name alone.
+        var host = Zones.HostName.WithoutPort(request.Host.Value);
+        var scheme = request.Scheme;
+        var maxLength = UrlCanonicalizer.GetMaxLength(scheme, host, target);
+        char[]? rented = null;
+        var buffer = maxLength <= StackUrlLength ? stackalloc char[StackUrlLength] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
+        try
+        {
+            UrlCanonicalizer.TryFormat(scheme, host, target, zone.IgnoreQueryString, buffer, out var written);
+            var url = buffer[..written];
+            return zone.IgnoreQueryString
+                ? _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, url)
+                : _blocklist.IsBlocked(zoneName, url);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Zone {Zone}: {Method} {Target} is blocked.")]
+        public static partial void Blocked(ILogger logger, string zone, string method, string target);
+    }
+}

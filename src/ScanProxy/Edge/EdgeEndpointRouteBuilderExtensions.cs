@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using ScanProxy.Hosting;
+
+namespace ScanProxy.Edge;
+
+/// <summary>Maps the edge: YARP's routes, one per zone, with ScanProxy's steps in the proxy pipeline.</summary>
+internal static class EdgeEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps the proxy on the edge listener only.</summary>
+    public static IEndpointConventionBuilder MapScanProxyEdge(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapReverseProxy(proxy =>
+        {
+            // Blocking comes first: a blocked URL never reaches the steps that pick and contact an origin.
+            proxy.UseBlocking();
+
+            // The scanner's tee goes here, after blocking and before forwarding, so that it sees every response
+            // that is served and none that is blocked.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        }).WithMetadata(EdgeEndpointMetadata.Instance);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScanProxy.Edge;
+using ScanProxy.Store;
+using ScanProxy.Zones;
+
+namespace ScanProxy.Hosting;
+
+/// <summary>Builds the <c>scanproxy serve</c> host: the edge and admin listeners, the proxy, the zones and the store.</summary>
+internal static class ScanProxyApplication
+{
+    private static readonly Dictionary<string, string?> s_logLevels = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+    };
+
+    /// <summary>Builds the host; nothing listens until it runs.</summary>
+    /// <param name="args">Command-line configuration (<c>--Section:Key=value</c>, <c>--urls</c>, ...).</param>
+    /// <param name="configFile">The <c>--config</c> file, or null.</param>
+    /// <exception cref="InvalidConfigurationException">The configuration cannot be used; every error names its field.</exception>
+    public static WebApplication Create(string[] args, string? configFile)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+
+        // Below every other source: a proxy must not write a log line per request unless asked to.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = s_logLevels });
+        if (configFile is not null)
+        {
+            var provider = AddConfigurationFile(builder.Configuration, Path.GetFullPath(configFile));
+            builder.Services.AddSingleton(provider);
+            builder.Services.AddHostedService<ConfigurationFileMonitor>();
+        }
+
+        EdgeListener.AddDefaults(builder.Configuration);
+        var admin = AdminListener.FromConfiguration(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(admin.Listen);
+
+        // Fail fast, before anything starts, with every zone error named.
+        ZoneConfiguration.Load(builder.Configuration);
+
+        builder.Services.AddScanProxyStore(builder.Configuration);
+        builder.Services.AddScanProxyZones();
+        builder.Services.AddScanProxyEdge(builder.Configuration);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
+
+        // ADMIN API: builder.Services.AddScanProxyAdmin(builder.Configuration) goes here.
+        var app = builder.Build();
+
+        app.UseMiddleware<TrailingDotHostMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<NoZoneMiddleware>();
+        app.MapScanProxyEdge();
+
+        // ADMIN API: app.MapScanProxyAdmin() goes here and replaces this stand-in for its /healthz.
+        app.MapGet("/healthz", () => "ok");
+        return app;
+    }
+
+    // The file overrides appsettings*.json and is overridden by environment variables and the command line.
+    private static ConfigurationFileProvider AddConfigurationFile(ConfigurationManager configuration, string path)
+    {
+        var sources = configuration.Sources;
+        var index = sources.Count;
+        for (var i = sources.Count - 1; i >= 0; i--)
+        {
+            if (sources[i] is JsonConfigurationSource)
+            {
+                index = i + 1;
+                break;
+            }
+        }
+
+        sources.Insert(index, new ConfigurationFileSource { Path = path });
+        foreach (var provider in ((IConfigurationRoot)configuration).Providers)
+        {
+            if (provider is ConfigurationFileProvider file)
+            {
+                return file;
+            }
+        }
+
+        throw new InvalidOperationException("The configuration file provider was not built.");
+    }
+}
