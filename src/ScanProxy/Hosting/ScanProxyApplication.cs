@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ScanProxy.Admin;
 using ScanProxy.Edge;
 using ScanProxy.Store;
 using ScanProxy.Zones;
@@ -51,7 +52,7 @@ internal static class ScanProxyApplication
         builder.Services.AddScanProxyEdge(builder.Configuration);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
-        // ADMIN API: builder.Services.AddScanProxyAdmin(builder.Configuration) goes here.
+        builder.Services.AddScanProxyAdmin(builder.Configuration);
         var app = builder.Build();
 
         app.UseMiddleware<TrailingDotHostMiddleware>();
@@ -59,8 +60,7 @@ internal static class ScanProxyApplication
         app.UseMiddleware<NoZoneMiddleware>();
         app.MapScanProxyEdge();
 
-        // ADMIN API: app.MapScanProxyAdmin() goes here and replaces this stand-in for its /healthz.
-        app.MapGet("/healthz", () => "ok");
+        app.MapScanProxyAdmin();
         return app;
     }
 
