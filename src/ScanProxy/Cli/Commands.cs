@@ -29,6 +29,8 @@ internal static class Commands
                 return Task.FromResult(0);
             case "serve":
                 return ServeCommand.RunAsync(rest);
+            case "hash":
+                return HashCommand.RunAsync(rest, Console.Out, Console.Error);
             default:
                 Console.Error.WriteLine($"scanproxy: '{command}' is not available yet in this build.");
                 Console.Error.WriteLine(Usage);
