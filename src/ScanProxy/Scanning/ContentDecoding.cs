@@ -96,8 +96,9 @@ internal static class ContentDecoding
 
             return ContentDecodeStatus.Decoded;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
         {
+            // BrotliStream reports invalid data as an InvalidOperationException, the zlib streams as InvalidDataException.
             return ContentDecodeStatus.Corrupt;
         }
         finally

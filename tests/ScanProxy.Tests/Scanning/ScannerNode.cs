@@ -21,6 +21,7 @@ namespace ScanProxy.Tests.Scanning;
 internal sealed class ScannerNode : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _disposed;
 
     private ScannerNode(IHost host, RecordingLoggerProvider logs)
     {
@@ -90,6 +91,12 @@ internal sealed class ScannerNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Counts.Dispose();
         await _host.StopAsync();
         _host.Dispose();

@@ -29,6 +29,10 @@ internal static class TestImages
     /// <summary>A hash-list line for a photo: its PDQ hex and an id.</summary>
     public static string PdqLine(Photo photo) => $"{photo.Pdq},{photo.Id}";
 
+    /// <summary>The MD5 of <paramref name="data"/> in hex, as an MD5 list holds it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351:Do not use broken cryptographic algorithms", Justification = "MD5 lists are what is tested.")]
+    public static string Md5Hex(byte[] data) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(data));
+
     /// <summary>A flat gray PNG: decodable, but its PDQ quality is far below any threshold.</summary>
     public static byte[] FlatPng()
     {
