@@ -1,9 +1,12 @@
 using BenchmarkDotNet.Running;
 using ScanProxy.Benchmarks.Matching;
 
-if (args.Length > 0 && args[0] == "matching-latency")
+switch (args.Length > 0 ? args[0] : "")
 {
-    return MatchingLatency.Run(args[1..]);
+    case "matching-latency":
+        return MatchingLatency.Run(args[1..]);
+    case "matching-load":
+        return ListLoadMeasurement.Run(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

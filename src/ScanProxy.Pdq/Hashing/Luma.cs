@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ScanProxy.Pdq.Hashing;
@@ -96,6 +97,29 @@ internal static class Luma
         }
 
         return Vector128.Create<byte>(lanes);
+    }
+
+    /// <summary>The weighted sum of eight pixels, lane by lane in the same order as <see cref="FromRgb"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Weigh(Vector256<float> r, Vector256<float> g, Vector256<float> b) =>
+        ((r * RedWeight) + (g * GreenWeight)) + (b * BlueWeight);
+
+    /// <summary>
+    /// The luma of pixels <c>x .. x+7</c> of row <paramref name="y"/> one at a time, for the ends of rows that whole-vector
+    /// loads cannot reach; pixels at or past the width read as 0.
+    /// </summary>
+    public static Vector256<float> LoadSlow(in PixelSource source, int y, int x)
+    {
+        Span<float> values = stackalloc float[Vector256<float>.Count];
+        var row = source.Row(y);
+        var bpp = source.BytesPerPixel;
+        for (var i = 0; i < values.Length && x + i < source.Width; i++)
+        {
+            var at = (x + i) * bpp;
+            values[i] = source.IsGray ? row[at] : FromRgb(row[at], row[at + 1], row[at + 2]);
+        }
+
+        return Vector256.Create<float>(values);
     }
 
     /// <summary>Writes the luma of <paramref name="source"/> to a float plane whose rows are <paramref name="planeStride"/> apart.</summary>

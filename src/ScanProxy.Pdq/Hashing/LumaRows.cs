@@ -35,47 +35,20 @@ internal readonly ref struct PlaneRows : ILumaRows
     public Vector256<float> Load8(int y, int x) => Vector256.LoadUnsafe(ref _plane, (nuint)((y * _stride) + x));
 }
 
-/// <summary>Fuses the luma step into the first row pass: computes <c>(0.299f*R + 0.587f*G) + 0.114f*B</c> from RGB24 or RGBA32 bytes.</summary>
-internal readonly ref struct RgbRows : ILumaRows
+/// <summary>Fuses the luma step into the first row pass: <c>(0.299f*R + 0.587f*G) + 0.114f*B</c> from RGB24 bytes.</summary>
+internal readonly ref struct Rgb24Rows : ILumaRows
 {
     private readonly PixelSource _source;
+    private readonly ref byte _pixels;
+    private readonly int _stride;
     private readonly int _fastBlocks;
 
-    public RgbRows(in PixelSource source)
+    public Rgb24Rows(in PixelSource source)
     {
         _source = source;
-
+        _pixels = ref MemoryMarshal.GetReference(source.Pixels);
+        _stride = source.Stride;
         _fastBlocks = FastBlocks(source);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<float> Load8(int y, int x)
-    {
-        if ((x >> 3) >= _fastBlocks)
-        {
-            return LoadSlow(y, x);
-        }
-
-        ref var p = ref Unsafe.Add(ref MemoryMarshal.GetReference(_source.Pixels), (y * _source.Stride) + (x * _source.BytesPerPixel));
-        Vector256<int> r, g, b;
-        if (_source.BytesPerPixel == 4)
-        {
-            var v = Vector256.LoadUnsafe(ref p).AsInt32();
-            var mask = Vector256.Create(0xFF);
-            r = v & mask;
-            g = Vector256.ShiftRightLogical(v, 8) & mask;
-            b = Vector256.ShiftRightLogical(v, 16) & mask;
-        }
-        else
-        {
-            var v = Vector256.Create(Vector128.LoadUnsafe(ref p), Vector128.LoadUnsafe(ref Unsafe.Add(ref p, 12))).AsByte();
-            r = Avx2.Shuffle(v, Rgb24Masks.Red).AsInt32();
-            g = Avx2.Shuffle(v, Rgb24Masks.Green).AsInt32();
-            b = Avx2.Shuffle(v, Rgb24Masks.Blue).AsInt32();
-        }
-
-        var weighted = (Vector256.ConvertToSingle(r) * Luma.RedWeight) + (Vector256.ConvertToSingle(g) * Luma.GreenWeight);
-        return weighted + (Vector256.ConvertToSingle(b) * Luma.BlueWeight);
     }
 
     /// <summary>
@@ -86,18 +59,53 @@ internal readonly ref struct RgbRows : ILumaRows
     public static int FastBlocks(in PixelSource source) =>
         source.BytesPerPixel == 3 ? Math.Max(0, ((source.Width * 3) - 4) / 24) : source.Width / 8;
 
-    private Vector256<float> LoadSlow(int y, int x)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Load8(int y, int x)
     {
-        Span<float> values = stackalloc float[Vector256<float>.Count];
-        var row = _source.Row(y);
-        var bpp = _source.BytesPerPixel;
-        for (var i = 0; i < values.Length && x + i < _source.Width; i++)
+        if ((x >> 3) >= _fastBlocks)
         {
-            var at = (x + i) * bpp;
-            values[i] = Luma.FromRgb(row[at], row[at + 1], row[at + 2]);
+            return Luma.LoadSlow(_source, y, x);
         }
 
-        return Vector256.Create<float>(values);
+        ref var p = ref Unsafe.Add(ref _pixels, (y * _stride) + (x * 3));
+        var v = Vector256.Create(Vector128.LoadUnsafe(ref p), Vector128.LoadUnsafe(ref Unsafe.Add(ref p, 12)));
+        var r = Vector256.ConvertToSingle(Avx2.Shuffle(v, Rgb24Masks.Red).AsInt32());
+        var g = Vector256.ConvertToSingle(Avx2.Shuffle(v, Rgb24Masks.Green).AsInt32());
+        var b = Vector256.ConvertToSingle(Avx2.Shuffle(v, Rgb24Masks.Blue).AsInt32());
+        return Luma.Weigh(r, g, b);
+    }
+}
+
+/// <summary>Fuses the luma step into the first row pass: <c>(0.299f*R + 0.587f*G) + 0.114f*B</c> from RGBA32 bytes, alpha ignored.</summary>
+internal readonly ref struct Rgba32Rows : ILumaRows
+{
+    private readonly PixelSource _source;
+    private readonly ref byte _pixels;
+    private readonly int _stride;
+    private readonly int _fastBlocks;
+
+    public Rgba32Rows(in PixelSource source)
+    {
+        _source = source;
+        _pixels = ref MemoryMarshal.GetReference(source.Pixels);
+        _stride = source.Stride;
+        _fastBlocks = source.Width / 8;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Load8(int y, int x)
+    {
+        if ((x >> 3) >= _fastBlocks)
+        {
+            return Luma.LoadSlow(_source, y, x);
+        }
+
+        var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref _pixels, (y * _stride) + (x * 4))).AsInt32();
+        var mask = Vector256.Create(0xFF);
+        var r = Vector256.ConvertToSingle(v & mask);
+        var g = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(v, 8) & mask);
+        var b = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(v, 16) & mask);
+        return Luma.Weigh(r, g, b);
     }
 }
 
@@ -105,12 +113,14 @@ internal readonly ref struct RgbRows : ILumaRows
 internal readonly ref struct GrayRows : ILumaRows
 {
     private readonly PixelSource _source;
+    private readonly ref byte _pixels;
     private readonly int _fastBlocks;
 
     public GrayRows(in PixelSource source)
     {
         _source = source;
-        _fastBlocks = RgbRows.FastBlocks(source);
+        _pixels = ref MemoryMarshal.GetReference(source.Pixels);
+        _fastBlocks = Rgb24Rows.FastBlocks(source);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -119,10 +129,10 @@ internal readonly ref struct GrayRows : ILumaRows
         var bpp = _source.BytesPerPixel;
         if ((x >> 3) >= _fastBlocks)
         {
-            return LoadSlow(y, x);
+            return Luma.LoadSlow(_source, y, x);
         }
 
-        ref var p = ref Unsafe.Add(ref MemoryMarshal.GetReference(_source.Pixels), (y * _source.Stride) + (x * bpp));
+        ref var p = ref Unsafe.Add(ref _pixels, (y * _source.Stride) + (x * bpp));
         var values = bpp switch
         {
             1 => Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref p)).AsByte()),
@@ -130,18 +140,6 @@ internal readonly ref struct GrayRows : ILumaRows
             _ => Avx2.Shuffle(Vector256.Create(Vector128.LoadUnsafe(ref p), Vector128.LoadUnsafe(ref Unsafe.Add(ref p, 12))), Rgb24Masks.Red).AsInt32(),
         };
         return Vector256.ConvertToSingle(values);
-    }
-
-    private Vector256<float> LoadSlow(int y, int x)
-    {
-        Span<float> values = stackalloc float[Vector256<float>.Count];
-        var row = _source.Row(y);
-        for (var i = 0; i < values.Length && x + i < _source.Width; i++)
-        {
-            values[i] = row[(x + i) * _source.BytesPerPixel];
-        }
-
-        return Vector256.Create<float>(values);
     }
 }
 

@@ -68,9 +68,13 @@ internal static class PdqPipeline
         {
             Downscale(new GrayRows(source), source.Width, source.Height, a);
         }
+        else if (source.BytesPerPixel == 4)
+        {
+            Downscale(new Rgba32Rows(source), source.Width, source.Height, a);
+        }
         else
         {
-            Downscale(new RgbRows(source), source.Width, source.Height, a);
+            Downscale(new Rgb24Rows(source), source.Width, source.Height, a);
         }
     }
 

@@ -31,6 +31,8 @@ internal static class Commands
                 return ServeCommand.RunAsync(rest);
             case "hash":
                 return HashCommand.RunAsync(rest, Console.Out, Console.Error);
+            case "hashlist":
+                return HashListCommand.RunAsync(rest, Console.Out, Console.Error);
             default:
                 Console.Error.WriteLine($"scanproxy: '{command}' is not available yet in this build.");
                 Console.Error.WriteLine(Usage);
