@@ -12,23 +12,30 @@ public sealed class AsyncModePipelineTests
 {
     private ImageOrigin _origin = null!;
     private TeeProxy _proxy = null!;
+    private ScanCounts _counts = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _origin = await ImageOrigin.StartAsync();
         _proxy = await TeeProxy.StartAsync(_origin.Url);
+        _counts = new ScanCounts(_proxy.Meters);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        _counts.Dispose();
         await _proxy.DisposeAsync();
         await _origin.DisposeAsync();
     }
 
     [SetUp]
-    public void Reset() => _proxy.Scanner.Reset();
+    public void Reset()
+    {
+        _proxy.Scanner.Reset();
+        _counts.Clear();
+    }
 
     [Test]
     public async Task An_image_is_served_unchanged_and_its_whole_body_is_submitted_under_the_canonical_url()
@@ -101,12 +108,13 @@ public sealed class AsyncModePipelineTests
     }
 
     [Test]
-    public async Task An_image_over_the_limit_is_served_whole_and_not_submitted()
+    public async Task An_image_over_the_limit_is_served_whole_not_submitted_and_counted_as_skipped()
     {
         using var response = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/big.png");
 
         Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.EqualTo(TeeTestData.Png));
         Assert.That(await SubmittedBeforeSentinelAsync(), Is.Empty);
+        Assert.That(_counts.Scans, Is.EqualTo(new[] { ("async", "skipped", "too-large") }));
     }
 
     [Test]

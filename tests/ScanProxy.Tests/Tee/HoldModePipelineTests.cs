@@ -12,23 +12,30 @@ public sealed class HoldModePipelineTests
 {
     private ImageOrigin _origin = null!;
     private TeeProxy _proxy = null!;
+    private ScanCounts _counts = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _origin = await ImageOrigin.StartAsync();
         _proxy = await TeeProxy.StartAsync(_origin.Url);
+        _counts = new ScanCounts(_proxy.Meters);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        _counts.Dispose();
         await _proxy.DisposeAsync();
         await _origin.DisposeAsync();
     }
 
     [SetUp]
-    public void Reset() => _proxy.Scanner.Reset();
+    public void Reset()
+    {
+        _proxy.Scanner.Reset();
+        _counts.Clear();
+    }
 
     [Test]
     public async Task A_clean_image_is_judged_whole_and_released_byte_for_byte()
@@ -169,10 +176,13 @@ public sealed class HoldModePipelineTests
 
     [TestCase("hold.test", HttpStatusCode.OK)]
     [TestCase("closed.test", HttpStatusCode.ServiceUnavailable)]
-    public async Task An_image_over_the_limit_is_not_judged_and_follows_the_zones_hold_failure(string host, HttpStatusCode expected)
+    public async Task An_image_over_the_limit_is_not_judged_is_counted_as_skipped_and_follows_the_zones_hold_failure(string host, HttpStatusCode expected)
     {
         using var response = await _proxy.SendAsync(HttpMethod.Get, host, "/big.png");
 
+        // Failing open, the image streams through and is counted once the proxy is done with it.
+        await WaitUntilAsync(() => _counts.Scans.Count > 0);
+        Assert.That(_counts.Scans, Is.EqualTo(new[] { (host[..host.IndexOf('.', StringComparison.Ordinal)], "skipped", "too-large") }));
         Assert.That(response.StatusCode, Is.EqualTo(expected));
         if (expected == HttpStatusCode.OK)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -42,6 +43,9 @@ internal sealed class TeeProxy : IAsyncDisposable
 
     public BlocklistCache Blocklist => _app.Services.GetRequiredService<BlocklistCache>();
 
+    /// <summary>The host's meter factory, to listen to its instruments only.</summary>
+    public IMeterFactory Meters => _app.Services.GetRequiredService<IMeterFactory>();
+
     public static async Task<TeeProxy> StartAsync(string originUrl)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -71,6 +75,8 @@ internal sealed class TeeProxy : IAsyncDisposable
         builder.Services.AddSingleton<BlocklistCache>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IScanService>(scanner);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddOptions<ScannerOptions>().Bind(builder.Configuration.GetSection(ScannerOptions.SectionName));
         builder.Services.AddReverseProxy();
         builder.Services.AddSingleton<IProxyConfigProvider, ZoneProxyConfigProvider>();

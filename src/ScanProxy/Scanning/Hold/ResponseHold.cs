@@ -16,18 +16,22 @@ internal sealed partial class ResponseHold
 {
     // The scanner bounds a scan by Scanner:Timeout itself; this only keeps a stuck scanner from holding requests forever.
     private static readonly TimeSpan s_grace = TimeSpan.FromSeconds(1);
+    private static readonly ScanOutcome s_tooLarge = new(ScanResult.Skipped, ScanReasons.TooLarge, Blocked: false);
 
     private readonly IScanService _scanner;
     private readonly TimeProvider _time;
+    private readonly ScanMetrics _metrics;
     private readonly ILogger _logger;
 
-    public ResponseHold(IScanService scanner, TimeProvider time, ILogger logger)
+    public ResponseHold(IScanService scanner, TimeProvider time, ScanMetrics metrics, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(scanner);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         _scanner = scanner;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -59,6 +63,7 @@ internal sealed partial class ResponseHold
         if (held.TooLarge)
         {
             Log.TooLarge(_logger, zoneName, context.Request.Path, zone.HoldFailure);
+            _metrics.Scanned(zoneName, s_tooLarge);
         }
 
         var verdict = result switch

@@ -15,9 +15,15 @@ namespace ScanProxy.Scanning.Tee;
 /// each response into <see cref="ScanTeeBody"/> and hands what it got to the scan queue without waiting; Hold mode,
 /// and any request for a path blocked under another query, goes through <see cref="ResponseHold"/>.
 /// </summary>
+/// <remarks>
+/// The scanner's own fetches carry <see cref="OriginFetcher.FetchHeader"/>, but go to origins directly, never through
+/// an edge; a client could send the header too, so it is not trusted here: it must not let anyone past Hold mode.
+/// </remarks>
 internal sealed partial class ScanTeeMiddleware
 {
     private const int StackUrlLength = 1024;
+
+    private static readonly ScanOutcome s_tooLarge = new(ScanResult.Skipped, ScanReasons.TooLarge, Blocked: false);
 
     private readonly RequestDelegate _next;
     private readonly ZoneRegistry _zones;
@@ -25,6 +31,7 @@ internal sealed partial class ScanTeeMiddleware
     private readonly IScanService _scanner;
     private readonly IOptionsMonitor<ScannerOptions> _options;
     private readonly TimeProvider _time;
+    private readonly ScanMetrics _metrics;
     private readonly ResponseHold _hold;
     private readonly ILogger<ScanTeeMiddleware> _logger;
 
@@ -35,6 +42,7 @@ internal sealed partial class ScanTeeMiddleware
         IScanService scanner,
         IOptionsMonitor<ScannerOptions> options,
         TimeProvider time,
+        ScanMetrics metrics,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -43,6 +51,7 @@ internal sealed partial class ScanTeeMiddleware
         ArgumentNullException.ThrowIfNull(scanner);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _next = next;
         _zones = zones;
@@ -50,25 +59,24 @@ internal sealed partial class ScanTeeMiddleware
         _scanner = scanner;
         _options = options;
         _time = time;
-        _hold = new ResponseHold(scanner, time, loggerFactory.CreateLogger<ResponseHold>());
+        _metrics = metrics;
+        _hold = new ResponseHold(scanner, time, metrics, loggerFactory.CreateLogger<ResponseHold>());
         _logger = loggerFactory.CreateLogger<ScanTeeMiddleware>();
     }
 
     public Task InvokeAsync(HttpContext context)
     {
         var zoneName = context.GetReverseProxyFeature().Route.Config.RouteId;
-        if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone))
+        // A zone removed by a reload since blocking looked was answered there; a zone without Scan has no scanner
+        // to judge anything, the held queries of a blocked path included.
+        if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone) || !zone.Scan)
         {
-            // Removed by a reload since blocking looked: blocking answers that case; nothing to scan for.
             return _next(context);
         }
 
-        if ((zone.Scan && zone.Mode == ZoneMode.Hold) || IsPathBlockedUnderAnotherQuery(context.Request, zoneName, zone))
-        {
-            return _hold.InvokeAsync(context, _next, zoneName, zone, _options.CurrentValue);
-        }
-
-        return zone.Scan ? TeeAsync(context, zoneName, zone) : _next(context);
+        return zone.Mode == ZoneMode.Hold || IsPathBlockedUnderAnotherQuery(context.Request, zoneName, zone)
+            ? _hold.InvokeAsync(context, _next, zoneName, zone, _options.CurrentValue)
+            : TeeAsync(context, zoneName, zone);
     }
 
     private async Task TeeAsync(HttpContext context, string zoneName, ZoneOptions zone)
@@ -99,6 +107,7 @@ internal sealed partial class ScanTeeMiddleware
                 return;
             case TeeResult.TooLarge:
                 Log.TooLarge(_logger, zoneName, context.Request.Path);
+                _metrics.Scanned(zoneName, s_tooLarge);
                 return;
         }
 
