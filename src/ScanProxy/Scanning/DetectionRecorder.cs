@@ -39,39 +39,39 @@ internal sealed partial class DetectionRecorder
     }
 
     /// <summary>Acts on a match found by this node, from hashes it computed now or earlier.</summary>
-    public async Task<ScanOutcome> RecordAsync(ScanRequest request, ZoneLists lists, string sha256, ScannedObject? scanned, ListMatch match, string reason)
+    public async Task<ScanOutcome> RecordAsync(ScanRequest request, ZoneLists lists, string sha256, ScannedObject scanned, ListMatch match, string reason)
     {
+        ArgumentNullException.ThrowIfNull(scanned);
         if (await IsAllowedAsync(request.Zone, sha256))
         {
             return s_allowed;
         }
 
-        if (scanned?.FindDetection(request.Zone, request.Url) is { } existing)
+        var id = NewId();
+        if (!scanned.TryClaimDetection(request.Zone, request.Url, id, out var existing))
         {
             // Served again before the block reached the edge, or in a zone that only logs: one detection per URL.
-            return await RepeatAsync(request, lists.Zone, sha256, existing, reason);
+            return Repeat(lists.Zone, existing, reason);
         }
 
-        var hashed = scanned is { IsHashed: true };
-        var detection = new DetectionRecord
+                var detection = new DetectionRecord
         {
-            Id = NewId(),
+            Id = id,
             Zone = request.Zone,
             Url = request.Url,
             FirstServedAt = request.FirstServedAt,
             DetectedAt = _time.GetUtcNow(),
             Sha256 = sha256,
-            Pdq = hashed ? scanned!.Hashes[0].ToString() : null,
-            Quality = hashed ? scanned!.Quality : null,
+            Pdq = scanned.IsHashed ? scanned.Hashes[0].ToString() : null,
+            Quality = scanned.IsHashed ? scanned.Quality : null,
             List = match.List,
             EntryId = match.EntryId,
             Distance = match.Distance,
             Variant = match.Variant is { } variant ? s_variantNames[(int)variant] : null,
             Action = lists.Zone.Action.ToString(),
         };
-        scanned?.AddDetection(request.Zone, request.Url, detection.Id);
         var outcome = await ActAsync(request, lists, detection, reason);
-        scanned?.VerdictWritten(lists.Scope, VerdictResults.Match);
+        scanned.VerdictWritten(lists.Scope, VerdictResults.Match);
         return outcome;
     }
 
@@ -89,7 +89,7 @@ internal sealed partial class DetectionRecorder
 
         if (previous.Zone == request.Zone && previous.Url == request.Url)
         {
-            return await RepeatAsync(request, lists.Zone, sha256, previous.Id, ScanReasons.KnownDigest);
+            return Repeat(lists.Zone, previous.Id, ScanReasons.KnownDigest);
         }
 
         var detection = previous with
@@ -127,21 +127,14 @@ internal sealed partial class DetectionRecorder
         await _store.SetVerdictAsync(detection.Sha256, new ScanVerdict(VerdictResults.Match, detection.DetectedAt, detection.Id, lists.Scope), CancellationToken.None);
         await _notifier.NotifyAsync(detection, Recipients(zone.Notify), CancellationToken.None);
         _metrics.Detected(request.Zone, detection.List);
-        Log.Detected(_logger, detection.Id, request.Zone, request.Url, detection.List, detection.Action);
+        Log.Detected(_logger, detection.Id, request.Zone, request.Url, detection.List, reason, detection.Action);
         return new ScanOutcome(ScanResult.Match, reason, blocked, detection.Id);
     }
 
-    private async Task<ScanOutcome> RepeatAsync(ScanRequest request, ZoneOptions zone, string sha256, string detectionId, string reason)
-    {
-        var blocked = zone.Action == ZoneAction.Block;
-        if (blocked)
-        {
-            // Idempotent: makes sure the block exists, should the first one have been lost or removed by hand.
-            await _store.BlockAsync(new BlockRecord(request.Zone, request.Url, $"detection:{detectionId}", _time.GetUtcNow(), sha256), CancellationToken.None);
-        }
-
-        return new ScanOutcome(ScanResult.Match, reason, blocked, detectionId);
-    }
+    // The first detection made the block. Blocking again here could undo an operator's unblock made since this
+    // repeat was queued, so a repeat only reports what the first one did.
+    private static ScanOutcome Repeat(ZoneOptions zone, string detectionId, string reason) =>
+        new(ScanResult.Match, reason, zone.Action == ZoneAction.Block, detectionId);
 
     private async Task<bool> IsAllowedAsync(string zone, string sha256)
     {
@@ -173,8 +166,8 @@ internal sealed partial class DetectionRecorder
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Detection {DetectionId} in zone {Zone}: {Url} matched list {List}; action {Action}.")]
-        public static partial void Detected(ILogger logger, string detectionId, string zone, string url, string list, string action);
+        [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Detection {DetectionId} in zone {Zone}: {Url} matched list {List} ({Reason}); action {Action}.")]
+        public static partial void Detected(ILogger logger, string detectionId, string zone, string url, string list, string reason, string action);
 
         [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Zone {Zone}: the store cannot say whether a matching digest was allowed ({Problem}); acting on the match.")]
         public static partial void AllowedUnknown(ILogger logger, string zone, string problem);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,10 @@ internal sealed partial class ScanPipeline
     private readonly IOptionsMonitor<ScannerOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ScanPipeline> _logger;
+
+    // The objects being judged now for want of anything known about them, by digest: one scan decodes, the
+    // others serving the same new bytes meanwhile wait for it and then find it judged.
+    private readonly ConcurrentDictionary<ObjectDigest, Task> _judging = new();
     private volatile DecodeLimits? _decodeLimits;
 
     public ScanPipeline(
@@ -189,7 +194,7 @@ internal sealed partial class ScanPipeline
 
             return body.Length > options.MaxObjectBytes
                 ? s_tooLarge
-                : await JudgeAsync(request, lists, body.Memory, options, cancellationToken);
+                : await JudgeOnceAsync(request, lists, body.Memory, options, cancellationToken);
         }
         finally
         {
@@ -198,10 +203,41 @@ internal sealed partial class ScanPipeline
         }
     }
 
-    private async Task<ScanOutcome> JudgeAsync(ScanRequest request, ZoneLists lists, ReadOnlyMemory<byte> bytes, ScannerOptions options, CancellationToken cancellationToken)
+    private async Task<ScanOutcome> JudgeOnceAsync(ScanRequest request, ZoneLists lists, ReadOnlyMemory<byte> bytes, ScannerOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var digest = ObjectDigest.Compute(bytes.Span);
+        if (_cache.TryGet(digest, out _))
+        {
+            return await JudgeAsync(request, lists, bytes, digest, started, options, cancellationToken);
+        }
+
+        while (true)
+        {
+            var judged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_judging.TryAdd(digest, judged.Task))
+            {
+                try
+                {
+                    return await JudgeAsync(request, lists, bytes, digest, started, options, cancellationToken);
+                }
+                finally
+                {
+                    _judging.TryRemove(new KeyValuePair<ObjectDigest, Task>(digest, judged.Task));
+                    judged.SetResult();
+                }
+            }
+
+            if (_judging.TryGetValue(digest, out var running))
+            {
+                await running.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private async Task<ScanOutcome> JudgeAsync(
+        ScanRequest request, ZoneLists lists, ReadOnlyMemory<byte> bytes, ObjectDigest digest, long started, ScannerOptions options, CancellationToken cancellationToken)
+    {
         string? hex = null;
         if (!_cache.TryGet(digest, out var scanned) || IsCleanElsewhere(scanned, lists))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ScanProxy.Pdq;
 
 namespace ScanProxy.Scanning;
@@ -54,26 +55,27 @@ internal sealed class ScannedObject
     /// <summary>An object known only from a clean verdict in the store.</summary>
     public static ScannedObject CleanIn(string scope) => new(default, 0, isHashed: false, null, scope);
 
-    /// <summary>The detection already made for this object at this URL of this zone, so that a zone that only logs records it once.</summary>
-    public string? FindDetection(string zone, string url)
-    {
-        foreach (var detection in Volatile.Read(ref _detections))
-        {
-            if (detection.Zone == zone && detection.Url == url)
-            {
-                return detection.Id;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Remembers a detection made from this object.</summary>
-    public void AddDetection(string zone, string url, string id)
+    /// <summary>
+    /// Claims the detection of this object at this URL of this zone for <paramref name="id"/>, so that the object served
+    /// again (before the block reaches the edge, or in a zone that only logs) makes no second detection.
+    /// </summary>
+    /// <returns>True when claimed; false, with the id of the detection made before, when there is one.</returns>
+    public bool TryClaimDetection(string zone, string url, string id, [NotNullWhen(false)] out string? existing)
     {
         lock (_gate)
         {
+            foreach (var detection in _detections)
+            {
+                if (detection.Zone == zone && detection.Url == url)
+                {
+                    existing = detection.Id;
+                    return false;
+                }
+            }
+
             _detections = [.. _detections, new Detection(zone, url, id)];
+            existing = null;
+            return true;
         }
     }
 
