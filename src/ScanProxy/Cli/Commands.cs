@@ -29,6 +29,8 @@ internal static class Commands
                 return Task.FromResult(0);
             case "serve":
                 return ServeCommand.RunAsync(rest);
+            case "demo":
+                return DemoCommand.RunAsync(rest);
             case "hash":
                 return HashCommand.RunAsync(rest, Console.Out, Console.Error);
             case "hashlist":
