@@ -22,7 +22,8 @@
 # Usage: benchmarks/load/scan-onoff.sh
 # Settings (environment): ROUNDS=5 DURATION=10 (s per round) WARMUP=5 (s, "off") CONNECTIONS=16 THREADS
 #   (wrk threads; 1 when pinned, else 2) LIST_SIZE=1000 PIN=auto|0|1 SKIP_BUILD=1 (use the existing Release
-#   build) SHARED (default: <repo>/../shared)
+#   build) SHARED (default: <repo>/../shared) PROXY_ENV (extra NAME=VALUE environment for both proxies, e.g.
+#   "DOTNET_gcServer=0", for experiments)
 # Needs wrk, nginx, redis-server, redis-cli, jq, curl, taskset, ss and the .NET SDK. Not part of the test suite.
 set -euo pipefail
 
@@ -223,7 +224,8 @@ start_proxy() {
   }
 }
 EOF
-    start_pinned "$cpu_proxy" env ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    # shellcheck disable=SC2086 # PROXY_ENV is a list of NAME=VALUE words.
+    start_pinned "$cpu_proxy" env ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 ${PROXY_ENV:-} \
         "$scanproxy_exe" serve --config "$tmp/$mode.json" >"$tmp/$mode.log" 2>&1
     # taskset and env exec the program: the pid is the proxy's.
     proxy_pid[$mode]=${pids[-1]}
