@@ -27,6 +27,10 @@ internal static class Commands
             case "--help" or "-h" or "help":
                 Console.Out.WriteLine(Usage);
                 return Task.FromResult(0);
+            case "serve":
+                return ServeCommand.RunAsync(rest);
+            case "demo":
+                return DemoCommand.RunAsync(rest);
             case "hash":
                 return HashCommand.RunAsync(rest, Console.Out, Console.Error);
             case "hashlist":
