@@ -27,8 +27,6 @@ internal static class Commands
             case "--help" or "-h" or "help":
                 Console.Out.WriteLine(Usage);
                 return Task.FromResult(0);
-            case "serve":
-                return ServeCommand.RunAsync(rest);
             case "demo":
                 return DemoCommand.RunAsync(rest);
             case "hash":
@@ -40,9 +38,8 @@ internal static class Commands
             case "serve":
                 return ServeCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine($"scanproxy: '{command}' is not available yet in this build.");
+                Console.Error.WriteLine($"scanproxy: unknown command '{command}'.");
                 Console.Error.WriteLine(Usage);
-                _ = rest;
                 return Task.FromResult(2);
         }
     }
