@@ -11,5 +11,6 @@ switch (args.Length > 0 ? args[0] : "")
         return LayoutComparison.Run(args[1..]);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Not typeof(Program): scanproxy's own Program is visible here too (InternalsVisibleTo).
+BenchmarkSwitcher.FromAssembly(System.Reflection.Assembly.GetExecutingAssembly()).Run(args);
 return 0;

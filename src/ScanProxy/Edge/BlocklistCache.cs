@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using ScanProxy.Store;
 using ScanProxy.Zones;
@@ -155,6 +156,7 @@ internal sealed partial class BlocklistCache
     }
 
     // The lookup key is the canonical URL from the host on, without the port: "shop.example/a.jpg?x=1".
+    [SkipLocalsInit]
     private static bool Contains(ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> set, ReadOnlySpan<char> canonicalUrl, bool pathOnly)
     {
         if (!TrySplit(canonicalUrl, pathOnly, out var host, out var tail, out var contiguous))

@@ -18,10 +18,12 @@ internal sealed class TrailingDotHostMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        var host = context.Request.Host;
-        if (host.HasValue && host.Host.Length > 1 && host.Host[^1] == '.')
+        // On the raw header value: HostString.Host would allocate for every Host with a port.
+        var value = context.Request.Host.Value;
+        var host = Zones.HostName.WithoutPort(value);
+        if (host.Length > 1 && host[^1] == '.')
         {
-            context.Request.Host = host.Port is { } port ? new HostString(host.Host[..^1], port) : new HostString(host.Host[..^1]);
+            context.Request.Host = new HostString(string.Concat(host[..^1], value.AsSpan(host.Length)));
         }
 
         return _next(context);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ScanProxy.Edge;
@@ -24,6 +25,8 @@ namespace ScanProxy.Edge;
 /// stays encoded there for the same reason. In the query, the separators <c>&amp; = + ;</c> stay encoded.
 /// </para>
 /// </remarks>
+// Buffers on the stack are written before they are read; zeroing them would cost more than the work itself.
+[SkipLocalsInit]
 internal static class UrlCanonicalizer
 {
     private const int StackBufferLength = 1024;
@@ -332,18 +335,30 @@ internal static class UrlCanonicalizer
 
     // Copies a path segment or query parameter, decoding escapes of characters in 'decodable', upper-casing every
     // other escape, and escaping characters outside 'allowed' (non-ASCII as UTF-8; a '%' that starts no escape as %25).
+    // Runs of characters that stay as they are, the common case, are found and copied vectorised.
     private static int WriteEscaped(ReadOnlySpan<char> source, SearchValues<char> allowed, SearchValues<char> decodable, Span<char> destination, int position)
     {
-        Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < source.Length; i++)
+        while (true)
         {
-            var c = source[i];
+            var run = source.IndexOfAnyExcept(allowed);
+            if (run < 0)
+            {
+                source.CopyTo(destination[position..]);
+                return position + source.Length;
+            }
+
+            source[..run].CopyTo(destination[position..]);
+            position += run;
+            source = source[run..];
+
+            var c = source[0];
+            var consumed = 1;
             if (c == '%')
             {
-                if (i + 2 < source.Length && char.IsAsciiHexDigit(source[i + 1]) && char.IsAsciiHexDigit(source[i + 2]))
+                if (source.Length > 2 && char.IsAsciiHexDigit(source[1]) && char.IsAsciiHexDigit(source[2]))
                 {
-                    var decoded = (char)((HexValue(source[i + 1]) << 4) | HexValue(source[i + 2]));
-                    i += 2;
+                    var decoded = (char)((HexValue(source[1]) << 4) | HexValue(source[2]));
+                    consumed = 3;
                     if (decodable.Contains(decoded))
                     {
                         destination[position++] = decoded;
@@ -358,32 +373,35 @@ internal static class UrlCanonicalizer
                     position = WriteEscape((byte)'%', destination, position);
                 }
             }
-            else if (allowed.Contains(c))
-            {
-                destination[position++] = c;
-            }
             else if (char.IsAscii(c))
             {
                 position = WriteEscape((byte)c, destination, position);
             }
             else
             {
-                if (Rune.DecodeFromUtf16(source[i..], out var rune, out var consumed) != OperationStatus.Done)
-                {
-                    rune = Rune.ReplacementChar;
-                }
-
-                var length = rune.EncodeToUtf8(utf8);
-                for (var j = 0; j < length; j++)
-                {
-                    position = WriteEscape(utf8[j], destination, position);
-                }
-
-                i += consumed - 1;
+                consumed = WriteUtf8Escapes(source, destination, ref position);
             }
+
+            source = source[consumed..];
+        }
+    }
+
+    // Escapes the character (or surrogate pair) at the start of 'source' as UTF-8; a lone surrogate becomes U+FFFD.
+    private static int WriteUtf8Escapes(ReadOnlySpan<char> source, Span<char> destination, ref int position)
+    {
+        if (Rune.DecodeFromUtf16(source, out var rune, out var consumed) != OperationStatus.Done)
+        {
+            rune = Rune.ReplacementChar;
         }
 
-        return position;
+        Span<byte> utf8 = stackalloc byte[4];
+        var length = rune.EncodeToUtf8(utf8);
+        for (var i = 0; i < length; i++)
+        {
+            position = WriteEscape(utf8[i], destination, position);
+        }
+
+        return consumed;
     }
 
     private static int WriteEscape(byte value, Span<char> destination, int position)
