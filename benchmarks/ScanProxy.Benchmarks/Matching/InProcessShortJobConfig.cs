@@ -6,8 +6,9 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace ScanProxy.Benchmarks.Matching;
 
 /// <summary>
-/// One in-process job with few iterations: the 10-million-entry cases share an index built once per process
-/// (<see cref="IndexCache"/>), and each brute-force scan takes a large fraction of a second.
+/// One in-process job with few iterations: the 10-million-entry query cases share an index built once per
+/// process (<see cref="IndexCache"/>), a brute-force scan takes a large fraction of a second, and a build
+/// several seconds.
 /// </summary>
 public sealed class InProcessShortJobConfig : ManualConfig
 {

@@ -5,7 +5,7 @@ using ScanProxy.Pdq;
 namespace ScanProxy.Benchmarks.Matching;
 
 /// <summary>Time to fold and index 1M and 10M synthetic hashes (a list reload after parsing).</summary>
-[Config(typeof(InProcessColdStartConfig))]
+[Config(typeof(InProcessShortJobConfig))]
 [MemoryDiagnoser]
 public class PdqIndexBuildBenchmarks
 {
