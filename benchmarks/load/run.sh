@@ -13,7 +13,7 @@
 # test gets CPU 1 alone, so every proxy has the same one core and none competes with the load generator.
 #
 # Usage: benchmarks/load/run.sh
-# Settings (environment): ROUNDS=3 DURATION=10 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
+# Settings (environment): ROUNDS=3 DURATION=30 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
 #   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1 TARGETS="nginx yarp scanproxy"
 #   SKIP_BUILD=1 (use existing Release builds) SCAN=false|true (the ScanProxy zone's Scan setting)
 #   SHARED (default: <repo>/../shared)
@@ -27,7 +27,9 @@ shared=${SHARED:-$repo/../shared}
 corpus=$shared/corpus/dev
 
 ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
+# 30 s: as long as ScanProxy's periodic blocklist resync interval (ScanProxy:Blocklist:ResyncInterval), so every
+# ScanProxy round includes one resync, as in steady state; shorter rounds hit it in some rounds and not others.
+DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 BLOCKS=${BLOCKS:-100000}
