@@ -114,14 +114,19 @@ free_port() {
     die "no free port found"
 }
 
-# wait_for NAME URL [EXPECTED_STATUS]: polls until the URL answers (any status, or the one given), 30 s at most.
+# wait_for NAME URL [EXPECTED_STATUS]: polls until the URL answers (any status, or the one given), 120 s at most
+# (a .NET host pinned to a core that other work shares can take tens of seconds to start); fails at once when a
+# process started here has exited.
 wait_for() {
-    local name=$1 url=$2 expected=${3:-} code
-    for _ in $(seq 1 300); do
+    local name=$1 url=$2 expected=${3:-} code pid
+    for _ in $(seq 1 1200); do
         code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $zone_host" --max-time 2 "$url" || true)
         if [ "$code" != "000" ] && { [ -z "$expected" ] || [ "$code" = "$expected" ]; }; then
             return 0
         fi
+        for pid in "${pids[@]}"; do
+            kill -0 "$pid" 2>/dev/null || die "process $pid exited while waiting for $name; see $tmp"
+        done
         sleep 0.1
     done
     die "$name did not answer ${expected:-at all} at $url (last status $code); see $tmp"
