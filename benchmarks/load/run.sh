@@ -346,7 +346,7 @@ load_before=$(cut -d ' ' -f 1 /proc/loadavg)
 install_missing
 [ -d "$corpus" ] || die "corpus not found at $corpus (set SHARED to the folder holding corpus/dev)"
 
-tmp=$(mktemp -d /tmp/scanproxy-load.XXXXXX)
+tmp=$(mktemp -d /tmp/edge-load.XXXXXX)
 chmod 755 "$tmp"
 
 cpu_load=""
