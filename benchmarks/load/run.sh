@@ -13,7 +13,7 @@
 # test gets CPU 1 alone, so every proxy has the same one core and none competes with the load generator.
 #
 # Usage: benchmarks/load/run.sh
-# Settings (environment): ROUNDS=3 DURATION=10 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
+# Settings (environment): ROUNDS=3 DURATION=30 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
 #   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1 TARGETS="nginx yarp scanproxy"
 #   SKIP_BUILD=1 (use existing Release builds) SCAN=false|true (the ScanProxy zone's Scan setting)
 #   SHARED (default: <repo>/../shared)
@@ -27,7 +27,9 @@ shared=${SHARED:-$repo/../shared}
 corpus=$shared/corpus/dev
 
 ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
+# 30 s: as long as ScanProxy's periodic blocklist resync interval (ScanProxy:Blocklist:ResyncInterval), so every
+# ScanProxy round includes one resync, as in steady state; shorter rounds hit it in some rounds and not others.
+DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 BLOCKS=${BLOCKS:-100000}
@@ -112,14 +114,19 @@ free_port() {
     die "no free port found"
 }
 
-# wait_for NAME URL [EXPECTED_STATUS]: polls until the URL answers (any status, or the one given), 30 s at most.
+# wait_for NAME URL [EXPECTED_STATUS]: polls until the URL answers (any status, or the one given), 120 s at most
+# (a .NET host pinned to a core that other work shares can take tens of seconds to start); fails at once when a
+# process started here has exited.
 wait_for() {
-    local name=$1 url=$2 expected=${3:-} code
-    for _ in $(seq 1 300); do
+    local name=$1 url=$2 expected=${3:-} code pid
+    for _ in $(seq 1 1200); do
         code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $zone_host" --max-time 2 "$url" || true)
         if [ "$code" != "000" ] && { [ -z "$expected" ] || [ "$code" = "$expected" ]; }; then
             return 0
         fi
+        for pid in "${pids[@]}"; do
+            kill -0 "$pid" 2>/dev/null || die "process $pid exited while waiting for $name; see $tmp"
+        done
         sleep 0.1
     done
     die "$name did not answer ${expected:-at all} at $url (last status $code); see $tmp"
@@ -339,7 +346,7 @@ load_before=$(cut -d ' ' -f 1 /proc/loadavg)
 install_missing
 [ -d "$corpus" ] || die "corpus not found at $corpus (set SHARED to the folder holding corpus/dev)"
 
-tmp=$(mktemp -d /tmp/scanproxy-load.XXXXXX)
+tmp=$(mktemp -d /tmp/edge-load.XXXXXX)
 chmod 755 "$tmp"
 
 cpu_load=""
