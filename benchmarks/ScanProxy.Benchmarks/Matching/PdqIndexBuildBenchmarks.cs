@@ -7,7 +7,7 @@ namespace ScanProxy.Benchmarks.Matching;
 
 /// <summary>Time to fold and index 1M and 10M synthetic hashes (a list reload after parsing).</summary>
 [InProcess]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
 [MemoryDiagnoser]
 public class PdqIndexBuildBenchmarks
 {

@@ -11,7 +11,7 @@ namespace ScanProxy.Benchmarks.Matching;
 /// Means only; <see cref="MatchingLatency"/> gives median and p99.
 /// </summary>
 [InProcess]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 [MemoryDiagnoser]
 public class PdqIndexQueryBenchmarks
 {

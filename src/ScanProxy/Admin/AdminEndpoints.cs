@@ -1,4 +1,5 @@
 using ScanProxy.Edge;
+using ScanProxy.Matching;
 using ScanProxy.Store;
 using ScanProxy.Zones;
 
@@ -27,16 +28,32 @@ internal static class AdminEndpoints
         api.MapGet("/blocks", GetBlocks);
         api.MapPost("/blocks", PostBlock);
         api.MapDelete("/blocks", DeleteBlock);
+        api.MapGet("/hashlists", GetHashLists);
+        api.MapPost("/hashlists/{name}/reload", ReloadHashList);
         api.MapGet("/audit", GetAudit);
         return endpoints;
     }
 
-    private static IResult Readiness(IScanProxyStore store)
+    private static IResult Readiness(IScanProxyStore store, HashListCatalog hashLists)
     {
+        var reasons = new List<string>();
         var health = store.Health;
         if (!health.IsConnected)
         {
-            return Results.Json(new { status = "unready", reasons = new[] { $"store unreachable: {health.LastError ?? "not connected"}" }, queuedWrites = health.QueuedWrites },
+            reasons.Add($"store unreachable: {health.LastError ?? "not connected"}");
+        }
+
+        foreach (var list in hashLists.GetStatus())
+        {
+            if (!list.IsLoaded)
+            {
+                reasons.Add(list.LastError is null ? $"hash list '{list.Name}' is loading" : $"hash list '{list.Name}' not loaded: {list.LastError}");
+            }
+        }
+
+        if (reasons.Count > 0)
+        {
+            return Results.Json(new { status = "unready", reasons, queuedWrites = health.QueuedWrites },
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -158,6 +175,40 @@ internal static class AdminEndpoints
         await store.AppendAuditAsync(new AuditRecord(clock.GetUtcNow(), Actor(http), "unblock", zone, resolved.Canonical,
             sha256 is null ? null : $"digest {sha256} allowed in zone"), cancellationToken);
         return Results.NoContent();
+    }
+
+    private static IResult GetHashLists(HashListCatalog hashLists)
+    {
+        var statuses = hashLists.GetStatus();
+        var result = new List<HashListSummary>(statuses.Count);
+        foreach (var status in statuses)
+        {
+            result.Add(HashListSummary.From(status));
+        }
+
+        return Results.Ok(result);
+    }
+
+    private static async Task<IResult> ReloadHashList(HttpContext http, IScanProxyStore store, HashListCatalog hashLists, TimeProvider clock, string name, CancellationToken cancellationToken)
+    {
+        HashListStatus status;
+        try
+        {
+            status = await hashLists.ReloadAsync(name, cancellationToken);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound($"No hash list '{name}'.");
+        }
+
+        // A reload clears the last error when it succeeds. A failed one leaves the previous version in force;
+        // it is reported, and audited, as what it is.
+        var failed = status.LastError is not null;
+        var detail = failed ? $"reload failed: {status.LastError}" : $"version {status.Version}, {status.Entries} entries";
+        await store.AppendAuditAsync(new AuditRecord(clock.GetUtcNow(), Actor(http), "reload-hashlist", null, name, detail), cancellationToken);
+        return failed
+            ? Results.Json(HashListSummary.From(status), statusCode: StatusCodes.Status422UnprocessableEntity)
+            : Results.Ok(HashListSummary.From(status));
     }
 
     private static async Task<IResult> GetAudit(IScanProxyStore store, int? limit, CancellationToken cancellationToken)

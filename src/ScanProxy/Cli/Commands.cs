@@ -27,16 +27,19 @@ internal static class Commands
             case "--help" or "-h" or "help":
                 Console.Out.WriteLine(Usage);
                 return Task.FromResult(0);
+            case "demo":
+                return DemoCommand.RunAsync(rest);
             case "hash":
                 return HashCommand.RunAsync(rest, Console.Out, Console.Error);
             case "hashlist":
                 return HashListCommand.RunAsync(rest, Console.Out, Console.Error);
+            case "match":
+                return MatchCommand.RunAsync(rest, Console.Out, Console.Error);
             case "serve":
                 return ServeCommand.RunAsync(rest);
             default:
-                Console.Error.WriteLine($"scanproxy: '{command}' is not available yet in this build.");
+                Console.Error.WriteLine($"scanproxy: unknown command '{command}'.");
                 Console.Error.WriteLine(Usage);
-                _ = rest;
                 return Task.FromResult(2);
         }
     }

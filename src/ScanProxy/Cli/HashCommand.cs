@@ -110,7 +110,7 @@ internal static class HashCommand
     }
 
     /// <summary>Image files under <paramref name="directory"/>, recursively, in ordinal order of their paths.</summary>
-    private static List<string> ImageFilesUnder(string directory)
+    internal static List<string> ImageFilesUnder(string directory)
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true };
         var files = Directory.EnumerateFiles(directory, "*", options).Where(IsImageFile).ToList();
@@ -182,7 +182,7 @@ internal static class HashCommand
         return failed;
     }
 
-    private static Outcome HashFile(string path, bool dihedral)
+    internal static Outcome HashFile(string path, bool dihedral)
     {
         var options = ImageDecodeOptions.Default;
         try
@@ -270,7 +270,7 @@ internal static class HashCommand
         return line.ToString();
     }
 
-    private static string CsvField(string value) =>
+    internal static string CsvField(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : string.Concat("\"", value.Replace("\"", "\"\"", StringComparison.Ordinal), "\"");
 
     private static string FormatJson(Outcome outcome, bool dihedral)
@@ -299,5 +299,5 @@ internal static class HashCommand
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private readonly record struct Outcome(string Path, PdqResult Result, string? Error);
+    internal readonly record struct Outcome(string Path, PdqResult Result, string? Error);
 }

@@ -48,42 +48,71 @@ internal sealed partial class BlockingMiddleware
             return NoZoneMiddleware.WriteAsync(context);
         }
 
-        var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
-        if (!IsBlocked(context.Request, target, zoneName, zone))
+        if (!IsBlocked(context.Request, zoneName, zone))
         {
             return _next(context);
         }
 
+        var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         Log.Blocked(_logger, zoneName, context.Request.Method, target);
+        return WriteBlockedAsync(context, zone.BlockStatusCode);
+    }
 
+    /// <summary>
+    /// Answers with <paramref name="statusCode"/>, <c>no-store</c> and the short page a blocked URL gets. The scanner's
+    /// Hold mode answers a held image that matched with it too. The response must not have started.
+    /// </summary>
+    internal static Task WriteBlockedAsync(HttpContext context, int statusCode)
+    {
         var response = context.Response;
-        response.StatusCode = zone.BlockStatusCode;
+        response.StatusCode = statusCode;
         response.Headers.CacheControl = "no-store";
         response.ContentType = "text/html; charset=utf-8";
         response.ContentLength = s_body.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(s_body).AsTask();
     }
 
-    // The URL buffer is written before it is read: not zeroing it saves a quarter of the step's time.
-    [SkipLocalsInit]
-    private bool IsBlocked(HttpRequest request, string target, string zoneName, ZoneOptions zone)
+    /// <summary>The most characters <see cref="FormatCanonicalUrl"/> can write for this request.</summary>
+    internal static int GetCanonicalUrlMaxLength(HttpRequest request)
     {
-        if (target.Length == 0 || target[0] != '/')
-        {
-            // Absolute-form ("GET http://host/path"): take the path and query Kestrel parsed out of it.
-            target = request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        }
+        var target = GetTarget(request);
+        return UrlCanonicalizer.GetMaxLength(request.Scheme, Zones.HostName.WithoutPort(request.Host.Value), target);
+    }
 
+    /// <summary>
+    /// Writes the request's canonical URL (SPEC §4) as blocking looks it up, with the query string unless
+    /// <paramref name="ignoreQueryString"/>, into <paramref name="destination"/>, which holds at least
+    /// <see cref="GetCanonicalUrlMaxLength"/> characters.
+    /// </summary>
+    /// <returns>The characters written.</returns>
+    internal static int FormatCanonicalUrl(HttpRequest request, bool ignoreQueryString, Span<char> destination)
+    {
         // Without the port: the zone, and so the origin, is chosen by host name alone.
         var host = Zones.HostName.WithoutPort(request.Host.Value);
-        var scheme = request.Scheme;
-        var maxLength = UrlCanonicalizer.GetMaxLength(scheme, host, target);
+        UrlCanonicalizer.TryFormat(request.Scheme, host, GetTarget(request), ignoreQueryString, destination, out var written);
+        return written;
+    }
+
+    private static string GetTarget(HttpRequest request)
+    {
+        var target = request.HttpContext.Features.Get<IHttpRequestFeature>()!.RawTarget;
+
+        // Absolute-form ("GET http://host/path"): take the path and query Kestrel parsed out of it.
+        return target.Length == 0 || target[0] != '/'
+            ? request.Path.ToUriComponent() + request.QueryString.ToUriComponent()
+            : target;
+    }
+
+    // The URL buffer is written before it is read: not zeroing it saves a quarter of the step's time.
+    [SkipLocalsInit]
+    private bool IsBlocked(HttpRequest request, string zoneName, ZoneOptions zone)
+    {
+        var maxLength = GetCanonicalUrlMaxLength(request);
         char[]? rented = null;
         var buffer = maxLength <= StackUrlLength ? stackalloc char[StackUrlLength] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
         try
         {
-            UrlCanonicalizer.TryFormat(scheme, host, target, zone.IgnoreQueryString, buffer, out var written);
-            var url = buffer[..written];
+            var url = buffer[..FormatCanonicalUrl(request, zone.IgnoreQueryString, buffer)];
             return zone.IgnoreQueryString
                 ? _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, url)
                 : _blocklist.IsBlocked(zoneName, url);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using ScanProxy.Hosting;
+using ScanProxy.Scanning.Tee;
 
 namespace ScanProxy.Edge;
 
@@ -18,6 +19,7 @@ internal static class EdgeEndpointRouteBuilderExtensions
 
             // The scanner's tee goes here, after blocking and before forwarding, so that it sees every response
             // that is served and none that is blocked.
+            proxy.UseScanTee();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -7,6 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ScanProxy.Admin;
 using ScanProxy.Edge;
+using ScanProxy.Notifications;
+using ScanProxy.Scanning;
+using ScanProxy.Scanning.HashLists;
 using ScanProxy.Store;
 using ScanProxy.Zones;
 
@@ -50,6 +53,9 @@ internal static class ScanProxyApplication
         builder.Services.AddScanProxyStore(builder.Configuration);
         builder.Services.AddScanProxyZones();
         builder.Services.AddScanProxyEdge(builder.Configuration);
+        builder.Services.AddScanProxyHashLists(builder.Configuration);
+        builder.Services.AddScanProxyNotifications(builder.Configuration);
+        builder.Services.AddScanProxyScanner(builder.Configuration);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
         builder.Services.AddScanProxyAdmin(builder.Configuration);

@@ -20,4 +20,10 @@ internal sealed record ScannerOptions
 
     /// <summary>Time limit for one scan, including a fetch from the origin.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Objects whose PDQ hashes this node keeps in memory, so that a digest already judged is matched again without
+    /// being decoded; about 400 bytes each.
+    /// </summary>
+    public int VerdictCacheCapacity { get; init; } = 65_536;
 }

@@ -4,4 +4,6 @@ namespace ScanProxy.Store;
 /// <param name="Result">clean, match or error.</param>
 /// <param name="JudgedAt">When.</param>
 /// <param name="DetectionId">The detection, when the result is a match.</param>
-internal sealed record ScanVerdict(string Result, DateTimeOffset JudgedAt, string? DetectionId = null);
+/// <param name="Scope">What the verdict was judged against (the zone's lists and their versions, its thresholds);
+/// a node trusts it only for a zone whose scope is the same. Null: unknown, trusted by nobody.</param>
+internal sealed record ScanVerdict(string Result, DateTimeOffset JudgedAt, string? DetectionId = null, string? Scope = null);

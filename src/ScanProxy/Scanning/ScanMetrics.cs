@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace ScanProxy.Scanning;
+
+/// <summary>The scanner's instruments on the <c>ScanProxy</c> meter (SPEC §9).</summary>
+internal sealed class ScanMetrics
+{
+    /// <summary>The meter every ScanProxy instrument is on.</summary>
+    public const string MeterName = "ScanProxy";
+
+    /// <summary>Stage tag: fetching the object from its origin.</summary>
+    public const string FetchStage = "fetch";
+
+    /// <summary>Stage tag: undoing the Content-Encoding, SHA-256 and the verdict lookup.</summary>
+    public const string DigestStage = "digest";
+
+    /// <summary>Stage tag: decoding the image and computing its eight PDQ hashes (one call to the PDQ library).</summary>
+    public const string HashStage = "hash";
+
+    /// <summary>Stage tag: matching against the zone's lists.</summary>
+    public const string MatchStage = "match";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _scans;
+    private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _deferred;
+    private readonly Counter<long> _detections;
+    private readonly Histogram<double> _timeToBlock;
+
+    public ScanMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _scans = _meter.CreateCounter<long>("scanproxy.scans", "{scan}", "Objects scanned, by zone, result (clean, match, error, skipped) and reason.");
+        _stageDuration = _meter.CreateHistogram<double>("scanproxy.scan.duration", "s", "Time spent in one stage of a scan, by stage (fetch, digest, hash, match).");
+        _deferred = _meter.CreateCounter<long>("scanproxy.scans.deferred", "{scan}", "Objects remembered in the store for a later scan, by zone and reason.");
+        _detections = _meter.CreateCounter<long>("scanproxy.detections", "{detection}", "Detections, by zone and hash list.");
+        _timeToBlock = _meter.CreateHistogram<double>("scanproxy.block.delay", "s", "Time from first serving an object to blocking its URL, by zone.");
+    }
+
+    /// <summary>Publishes the scan queue's depth, read when the metrics are collected.</summary>
+    public void ObserveQueueDepth(Func<int> depth) =>
+        _meter.CreateObservableGauge("scanproxy.scan.queue.depth", depth, "{scan}", "Objects waiting for a scan worker.");
+
+    /// <summary>Counts a finished scan.</summary>
+    public void Scanned(string zone, ScanOutcome outcome) =>
+        _scans.Add(1, new TagList { { "zone", zone }, { "result", ResultTag(outcome.Result) }, { "reason", outcome.Reason } });
+
+    /// <summary>Records the time spent in one stage since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void Stage(string stage, long startTimestamp) =>
+        _stageDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+
+    /// <summary>Counts an object remembered in the store for a later scan.</summary>
+    public void Deferred(string zone, string reason) =>
+        _deferred.Add(1, new KeyValuePair<string, object?>("zone", zone), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts a detection.</summary>
+    public void Detected(string zone, string list) =>
+        _detections.Add(1, new KeyValuePair<string, object?>("zone", zone), new KeyValuePair<string, object?>("list", list));
+
+    /// <summary>Records the time from first serving to block.</summary>
+    public void Blocked(string zone, TimeSpan sinceFirstServed) =>
+        _timeToBlock.Record(Math.Max(0, sinceFirstServed.TotalSeconds), new KeyValuePair<string, object?>("zone", zone));
+
+    private static string ResultTag(ScanResult result) => result switch
+    {
+        ScanResult.Clean => "clean",
+        ScanResult.Match => "match",
+        ScanResult.Error => "error",
+        _ => "skipped",
+    };
+}
