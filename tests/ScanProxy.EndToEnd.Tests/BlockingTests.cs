@@ -42,6 +42,7 @@ public sealed class BlockingTests
         await _store.BlockAsync("shop", "http://shop.example" + Blocked);
         await _store.BlockAsync("shop", "http://shop.example/img/query.jpg?a=1&b=2");
         await _store.BlockAsync("shop", "https://shop.example/img/secure.jpg");
+        await _store.BlockAsync("shop", "http://shop.example/img/a%2Fb.jpg");
         await _store.BlockAsync("cdn", "http://cdn.example/photo.jpg");
         await _store.BlockAsync("gone", "http://gone.example/old.jpg");
         await Eventually.TrueAsync(async () => await _proxy.StatusAsync("gone.example", "/old.jpg") == 410, s_propagation, "the blocks to reach the proxy");
@@ -142,6 +143,8 @@ public sealed class BlockingTests
     [TestCase("shop.example", "/img/query.jpg?%62=2&a=%31", TestName = "Query with encoded unreserved characters")]
     [TestCase("shop.example", "/img/query.jpg?a=1&&b=2&", TestName = "Query with empty parameters")]
     [TestCase("shop.example", "/img/secure.jpg", TestName = "Blocked over https, asked over http")]
+    [TestCase("shop.example", "/img/a%2fb.jpg", TestName = "Lower-case escape")]
+    [TestCase("shop.example", "/img/a%252Fb.jpg", TestName = "Encoded slash escaped again, which the origin cannot tell apart")]
     [TestCase("shop.example", "http://shop.example/img/blocked.jpg", TestName = "Absolute-form request target")]
     public async Task Every_spelling_of_a_blocked_url_answers_451(string host, string target)
     {

@@ -17,8 +17,8 @@ internal static class EdgeEndpointRouteBuilderExtensions
             // Blocking comes first: a blocked URL never reaches the steps that pick and contact an origin.
             proxy.UseBlocking();
 
-            // The scanner's tee goes here, after blocking and before forwarding, so that it sees every response
-            // that is served and none that is blocked.
+            // The scanner's tee comes after blocking and before forwarding, so that it sees every response that is
+            // served and none that is blocked.
             proxy.UseScanTee();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

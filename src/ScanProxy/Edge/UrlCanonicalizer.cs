@@ -22,7 +22,8 @@ namespace ScanProxy.Edge;
 /// other escape is upper-cased, and characters that may not stand unescaped are escaped (non-ASCII as UTF-8).
 /// In the path this decodes the sub-delimiters, ':' and '@' as well as the unreserved characters, because Kestrel
 /// decodes them before YARP forwards the path, so the origin cannot tell <c>%21</c> from <c>!</c>; <c>%2F</c>
-/// stays encoded there for the same reason. In the query, the separators <c>&amp; = + ;</c> stay encoded.
+/// stays encoded there for the same reason, and <c>%252F</c> becomes <c>%2F</c> since the origin receives both as
+/// <c>%252F</c>. In the query, the separators <c>&amp; = + ;</c> stay encoded.
 /// </para>
 /// </remarks>
 // Buffers on the stack are written before they are read; zeroing them would cost more than the work itself.
@@ -338,6 +339,7 @@ internal static class UrlCanonicalizer
     // Runs of characters that stay as they are, the common case, are found and copied vectorised.
     private static int WriteEscaped(ReadOnlySpan<char> source, SearchValues<char> allowed, SearchValues<char> decodable, Span<char> destination, int position)
     {
+        var isPath = allowed == s_pathChars;
         while (true)
         {
             var run = source.IndexOfAnyExcept(allowed);
@@ -359,7 +361,15 @@ internal static class UrlCanonicalizer
                 {
                     var decoded = (char)((HexValue(source[1]) << 4) | HexValue(source[2]));
                     consumed = 3;
-                    if (decodable.Contains(decoded))
+                    if (decoded == '%' && isPath && source.Length > 4 && source[3] == '2' && (source[4] | 0x20) == 'f')
+                    {
+                        // Kestrel decodes "%252F" to the "%2F" it leaves undecoded in "%2F", and YARP forwards
+                        // both as "%252F": behind the proxy they are one URL.
+                        "%2F".CopyTo(destination[position..]);
+                        position += 3;
+                        consumed = 5;
+                    }
+                    else if (decodable.Contains(decoded))
                     {
                         destination[position++] = decoded;
                     }
