@@ -26,7 +26,7 @@ internal sealed class ZoneProxyConfigProvider : IProxyConfigProvider
         return Build(_zones.Current, changeToken);
     }
 
-    internal static IProxyConfig Build(ZoneSnapshot snapshot, IChangeToken changeToken)
+    private static ZoneProxyConfig Build(ZoneSnapshot snapshot, IChangeToken changeToken)
     {
         var routes = new List<RouteConfig>(snapshot.Zones.Count);
         var clusters = new List<ClusterConfig>(snapshot.Zones.Count);

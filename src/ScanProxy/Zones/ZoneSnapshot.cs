@@ -45,9 +45,6 @@ internal sealed class ZoneSnapshot
         Zones = zones.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>A generation without zones: every request is answered 404.</summary>
-    public static ZoneSnapshot Empty { get; } = new(new Dictionary<string, ZoneOptions>());
-
     /// <summary>The zones by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, ZoneOptions> Zones { get; }
 

@@ -64,13 +64,6 @@ public sealed class ZoneSnapshotTests
     }
 
     [Test]
-    public void An_empty_snapshot_matches_nothing()
-    {
-        Assert.That(ZoneSnapshot.Empty.TryMatchHost("shop.example", out _), Is.False);
-        Assert.That(ZoneSnapshot.Empty.Zones, Is.Empty);
-    }
-
-    [Test]
     public void Zones_are_found_by_name_in_any_case()
     {
         Assert.That(s_snapshot.Zones.ContainsKey("SHOP"), Is.True);
