@@ -1,29 +1,34 @@
 #!/usr/bin/env bash
-# Scanning on vs off (issue 6, item 9, serving side): the same wrk load of image requests against two ScanProxy
-# processes that differ only in their zone's Scan setting, measured in alternating rounds, with requests/s and
-# latency percentiles side by side. Target (issue 6): scanning on costs at most 1 ms of p99 latency and 5% of
-# requests/s.
+# One feature on vs off, under the same wrk load of image requests against two ScanProxy processes that differ only
+# in that feature, measured in alternating rounds, with requests/s and latency percentiles side by side.
 #
+# COMPARE=scan (default; issue 6, item 9, serving side). Target: scanning on costs at most 1 ms of p99 latency and
+# 5% of requests/s.
 #   off  src/ScanProxy (Release), one zone, Scan: false (blocking on, nothing teed)
 #   on   the same, Scan: true, Async mode, a list of LIST_SIZE random PDQ hashes (nothing the corpus can match,
 #        so no URL gets blocked and both serve the same bytes); every response is teed, copied into pooled
 #        memory and handed to the scanner, whose worker hashes (SHA-256) every object and judges it from its
 #        verdict cache; each new object is decoded and PDQ-hashed once, during the warm-up.
+# COMPARE=metrics (issue 7, item 7). Target: the metrics cost nothing measurable on the request path.
+#   off  Scan: true as above, ScanProxy:Telemetry:Metrics false (no meter listener: every instrument is a no-op)
+#   on   the same with metrics on, and /metrics on its admin listener scraped every SCRAPE_INTERVAL seconds during
+#        its rounds, as Prometheus would (the scraper runs on the load generator's CPU)
 #
 # The origin is nginx serving the photos of ../shared/corpus/dev (beside the repository); both proxies use one
 # redis-server under different key prefixes. Everything runs on 127.0.0.1 on ports chosen at run time, from a
 # temporary directory, and is stopped on exit. With 2 or more cores (PIN=auto) wrk, the origin and redis share
-# CPU 0 and both proxies CPU 1: the "on" proxy's scan worker shares that core with its serving, as it would on
+# CPU 0 and both proxies CPU 1: a scanning proxy's scan worker shares that core with its serving, as it would on
 # a one-core node (Scanner:Workers 0 leaves a core to serving only when there are two or more).
 #
-# The "on" warm-up lasts until the scanner has judged every photo once (its verdicts are counted in redis), so
-# the rounds measure the steady state of a cache-fill scanner: every response teed, no object decoded again.
+# The warm-up of a scanning proxy lasts until its scanner has judged every photo once (its verdicts are counted in
+# redis), so the rounds measure the steady state of a cache-fill scanner: every response teed, no object decoded
+# again.
 #
-# Usage: benchmarks/load/scan-onoff.sh
-# Settings (environment): ROUNDS=5 DURATION=10 (s per round) WARMUP=5 (s, "off") CONNECTIONS=16 THREADS
-#   (wrk threads; 1 when pinned, else 2) LIST_SIZE=1000 PIN=auto|0|1 SKIP_BUILD=1 (use the existing Release
-#   build) SHARED (default: <repo>/../shared) PROXY_ENV (extra NAME=VALUE environment for both proxies, e.g.
-#   "DOTNET_gcServer=0", for experiments)
+# Usage: benchmarks/load/onoff.sh, COMPARE=metrics benchmarks/load/onoff.sh
+# Settings (environment): COMPARE=scan|metrics ROUNDS=5 DURATION=10 (s per round) WARMUP=5 (s, a proxy that does
+#   not scan) CONNECTIONS=16 THREADS (wrk threads; 1 when pinned, else 2) LIST_SIZE=1000 SCRAPE_INTERVAL=1
+#   PIN=auto|0|1 SKIP_BUILD=1 (use the existing Release build) SHARED (default: <repo>/../shared) PROXY_ENV (extra
+#   NAME=VALUE environment for both proxies, e.g. "DOTNET_gcServer=0", for experiments)
 # Needs wrk, nginx, redis-server, redis-cli, jq, curl, taskset, ss and the .NET SDK. Not part of the test suite.
 set -euo pipefail
 
@@ -32,11 +37,13 @@ repo=$(cd "$here/../.." && pwd)
 shared=${SHARED:-$repo/../shared}
 corpus=$shared/corpus/dev
 
+COMPARE=${COMPARE:-scan}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-16}
 LIST_SIZE=${LIST_SIZE:-1000}
+SCRAPE_INTERVAL=${SCRAPE_INTERVAL:-1}
 PIN=${PIN:-auto}
 SKIP_BUILD=${SKIP_BUILD:-0}
 # The longest the "on" warm-up waits for the scanner to judge every photo.
@@ -46,17 +53,18 @@ zone_host=scan.bench
 zone_name=bench
 api_key=scan-bench-key
 
-log() { printf '[scan-onoff] %s\n' "$*" >&2; }
+log() { printf '[onoff %s] %s\n' "$COMPARE" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 for tool in wrk nginx redis-server redis-cli jq curl taskset ss dotnet; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is required (apt-get install wrk nginx-light redis-server redis-tools jq curl util-linux iproute2)"
 done
+case "$COMPARE" in scan | metrics) ;; *) die "COMPARE must be scan or metrics (it is '$COMPARE')" ;; esac
 [ -d "$corpus" ] || die "corpus not found at $corpus (set SHARED to the folder holding corpus/dev)"
 
 # ---------------------------------------------------------------- processes
 load_before=$(cut -d ' ' -f 1 /proc/loadavg)
-tmp=$(mktemp -d /tmp/scanproxy-scan-onoff.XXXXXX)
+tmp=$(mktemp -d /tmp/scanproxy-onoff.XXXXXX)
 chmod 755 "$tmp"
 pids=()
 
@@ -201,10 +209,16 @@ done
 
 # ---------------------------------------------------------------- the two proxies
 declare -A edge_port admin_port proxy_pid
-# start_proxy off|on: one ScanProxy whose zone scans or not, with its own key prefix in the shared redis-server.
+# Whether the proxy of a mode scans, and has metrics.
+scans() { [ "$COMPARE" = metrics ] || [ "$1" = on ]; }
+metrics_enabled() { [ "$COMPARE" = scan ] || [ "$1" = on ]; }
+
+# start_proxy off|on: one ScanProxy with the compared feature off or on, with its own key prefix in the shared
+# redis-server.
 start_proxy() {
-    local mode=$1 scan=false lists=""
-    [ "$mode" = on ] && scan=true && lists=', "HashLists": [ "random" ]'
+    local mode=$1 scan=false lists="" metrics=false
+    if scans "$mode"; then scan=true && lists=', "HashLists": [ "random" ]'; fi
+    if metrics_enabled "$mode"; then metrics=true; fi
     edge_port[$mode]=$(free_port)
     admin_port[$mode]=$(free_port)
     cat >"$tmp/$mode.json" <<EOF
@@ -214,6 +228,7 @@ start_proxy() {
     "Store": { "Redis": "127.0.0.1:$redis_port", "KeyPrefix": "$mode:" },
     "Admin": { "Url": "http://127.0.0.1:${admin_port[$mode]}", "ApiKeys": [ "$api_key" ] },
     "HashLists": { "random": { "Path": "$tmp/random-pdq.csv", "Kind": "Pdq" } },
+    "Telemetry": { "Metrics": $metrics },
     "Zones": {
       "$zone_name": {
         "Hosts": [ "$zone_host" ],
@@ -242,7 +257,16 @@ run_wrk() {
     printf '%s\n' "$out" | sed -n 's/^WRK_JSON //p'
 }
 
-verdicts() { redis-cli -p "$redis_port" --scan --pattern 'on:verdict:*' | wc -l; }
+# Verdicts in the store of every scanning proxy.
+verdicts() { redis-cli -p "$redis_port" --scan --pattern '*:verdict:*' | wc -l; }
+
+# scrape MODE: fetches /metrics from the proxy's admin listener every SCRAPE_INTERVAL seconds until killed.
+scrape() {
+    while :; do
+        curl -s -o /dev/null --max-time 5 "http://127.0.0.1:${admin_port[$1]}/metrics" || true
+        sleep "$SCRAPE_INTERVAL"
+    done
+}
 
 # CPU time (user + system) the proxy has used, in ms: whatever else runs on the machine, this is its own work.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/${proxy_pid[$1]}/stat"; }
@@ -252,7 +276,10 @@ start_proxy on
 log "origin nginx :$origin_port, $photo_count photos ($distinct_objects distinct objects); off :${edge_port[off]}, on :${edge_port[on]}"
 if [ -n "$cpu_load" ]; then log "wrk, origin and redis on CPU $cpu_load; both proxies on CPU $cpu_proxy"; fi
 
-run_wrk off "$WARMUP" >/dev/null
+scanning_modes=()
+for mode in off on; do
+    if scans "$mode"; then scanning_modes+=("$mode"); else run_wrk "$mode" "$WARMUP" >/dev/null; fi
+done
 # Until two 5 s windows of load add no verdict: every object has been judged once (objects judged "skipped", such
 # as a photo under MinQuality, leave no verdict in the store, so the count need not reach the number of objects).
 waited=0
@@ -261,22 +288,30 @@ judged=$(verdicts)
 while [ "$judged" -ne "$previous" ] || [ "$judged" -eq 0 ]; do
     [ "$waited" -lt "$SCAN_WARMUP_LIMIT" ] || { log "warning: the scanner was still judging new objects after ${waited}s"; break; }
     previous=$judged
-    run_wrk on 5 >/dev/null
-    run_wrk on 5 >/dev/null
+    for mode in "${scanning_modes[@]}"; do
+        run_wrk "$mode" 5 >/dev/null
+        run_wrk "$mode" 5 >/dev/null
+    done
     waited=$((waited + 10))
     judged=$(verdicts)
 done
-log "warm-up: the scanner judged $judged of $distinct_objects objects in ${waited}s of load"
-blocked=$(redis-cli -p "$redis_port" --scan --pattern 'on:*blocks*' | wc -l)
+log "warm-up: the scanners (${scanning_modes[*]}) judged $judged verdicts of $distinct_objects objects each in ${waited}s of load"
+blocked=$(redis-cli -p "$redis_port" --scan --pattern '*blocks*' | wc -l)
 [ "$blocked" -eq 0 ] || die "the random list blocked something (${blocked} block keys); the two proxies would not serve the same bytes"
 
 results=$tmp/results.jsonl
 : >"$results"
 for round in $(seq 1 "$ROUNDS"); do
     for mode in off on; do
+        scraper=""
+        if [ "$COMPARE" = metrics ] && [ "$mode" = on ]; then
+            if [ -n "$cpu_load" ]; then taskset -c "$cpu_load" bash -c "$(declare -f scrape); $(declare -p admin_port SCRAPE_INTERVAL); scrape on" & else scrape on & fi
+            scraper=$!
+        fi
         cpu_before=$(cpu_ms "$mode")
         json=$(run_wrk "$mode" "$DURATION")
         cpu=$(($(cpu_ms "$mode") - cpu_before))
+        if [ -n "$scraper" ]; then kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; fi
         printf '%s\n' "$json" | jq -c --arg m "$mode" --argjson r "$round" --argjson cpu "$cpu" '{mode: $m, round: $r, cpu_ms: $cpu} + .' >>"$results"
         printf '%s\n' "$json" | jq -r --arg m "$mode" --argjson r "$round" --argjson cpu "$cpu" \
             '"round \($r) \($m): \(.requests / (.duration_us / 1e6) | floor) req/s, p50 \(.p50_us / 1000) ms, p99 \(.p99_us / 1000) ms, CPU \($cpu * 1000 / .requests | floor) us/request, errors \(.errors)"' >&2
@@ -285,7 +320,8 @@ done
 
 # ---------------------------------------------------------------- report
 load_after=$(cut -d ' ' -f 1 /proc/loadavg)
-jq -rs --arg before "$load_before" --arg after "$load_after" --arg conns "$CONNECTIONS" --arg dur "$DURATION" '
+feature=$([ "$COMPARE" = scan ] && echo scanning || echo metrics)
+jq -rs --arg feature "$feature" --arg before "$load_before" --arg after "$load_after" --arg conns "$CONNECTIONS" --arg dur "$DURATION" '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def summary(m): map(select(.mode == m)) | {
       rps: (map(.requests / (.duration_us / 1e6)) | median),
@@ -295,12 +331,12 @@ jq -rs --arg before "$load_before" --arg after "$load_after" --arg conns "$CONNE
       cpu: (map(.cpu_ms * 1000 / .requests) | median),
       errors: (map(.errors) | add) };
   (summary("off")) as $off | (summary("on")) as $on |
-  "| scanning | requests/s | p50 ms | p90 ms | p99 ms | proxy CPU per request (us) | errors |",
+  "| \($feature) | requests/s | p50 ms | p90 ms | p99 ms | proxy CPU per request (us) | errors |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   "| off | \($off.rps | floor) | \($off.p50) | \($off.p90) | \($off.p99) | \($off.cpu | floor) | \($off.errors) |",
   "| on | \($on.rps | floor) | \($on.p50) | \($on.p90) | \($on.p99) | \($on.cpu | floor) | \($on.errors) |",
   "",
   "Medians of \(length / 2) rounds of \($dur) s per mode, \($conns) connections.",
-  "Scanning on: p99 \(if $on.p99 >= $off.p99 then "+" else "" end)\(($on.p99 - $off.p99) * 1000 | round / 1000) ms (target: at most +1 ms), requests/s \((($on.rps / $off.rps - 1) * 1000 | round) / 10)% (target: at least -5%), proxy CPU per request \(if $on.cpu >= $off.cpu then "+" else "" end)\((($on.cpu / $off.cpu - 1) * 1000 | round) / 10)%.",
+  "\($feature | ascii_upcase | .[0:1])\($feature | .[1:]) on: p99 \(if $on.p99 >= $off.p99 then "+" else "" end)\(($on.p99 - $off.p99) * 1000 | round / 1000) ms (scanning target: at most +1 ms), requests/s \((($on.rps / $off.rps - 1) * 1000 | round) / 10)% (scanning target: at least -5%), proxy CPU per request \(if $on.cpu >= $off.cpu then "+" else "" end)\((($on.cpu / $off.cpu - 1) * 1000 | round) / 10)%.",
   "Load average before the run: \($before); after: \($after)."
 ' "$results"
