@@ -10,7 +10,8 @@ namespace ScanProxy.EndToEnd.Tests.Telemetry;
 
 /// <summary>
 /// GET /metrics on the real process (SPEC §9, metrics contract): a redis-server, a photo origin and a proxy with an
-/// Async zone and a Hold zone on the same PDQ list, and a webhook that the origin refuses. The tests share the proxy
+/// Async zone and a Hold zone on the same PDQ list, one scan worker and a queue of one (so that a burst of photos
+/// overflows it and is scanned later from the store), and a webhook that the origin refuses. The tests share the proxy
 /// and keep apart by paths of their own; they run one after another, as the request counts they compare are global.
 /// </summary>
 public sealed class MetricsEndToEndTests
@@ -62,6 +63,16 @@ public sealed class MetricsEndToEndTests
         await Eventually.TrueAsync(async () => await _proxy.StatusAsync(AsyncHost, "/contract/listed.jpg") == 451, s_patience, "the listed photo to be blocked");
         Assert.That(await _proxy.StatusAsync("nowhere.example", "/"), Is.EqualTo(404));
 
+        // A burst the queue of one cannot take: some are deferred, then fetched from the origin and scanned.
+        var burst = TestImages.Distinct.Skip(1).ToList();
+        foreach (var photo in burst)
+        {
+            _origin.Serve($"/contract/burst/{photo.Id}.jpg", photo.Bytes);
+        }
+
+        var statuses = await Task.WhenAll(burst.Select(photo => _proxy.StatusAsync(AsyncHost, $"/contract/burst/{photo.Id}.jpg")));
+        Assert.That(statuses, Is.All.EqualTo(200));
+
         // The detection's webhook goes to the origin, which has no such path: a retried delivery. The clean photo is
         // scanned in the background, and the exporter caches a scrape for a moment: wait until everything shows.
         var metrics = await EventuallyScrapeAsync(m => s_contract.All(series => m.Find(series.Name, series.Labels).Any()));
@@ -75,7 +86,7 @@ public sealed class MetricsEndToEndTests
             }
         });
         Assert.That(metrics.ValueOrZero("scanproxy_store_up"), Is.EqualTo(1));
-        Assert.That(metrics.ValueOrZero("scanproxy_scan_queue_capacity"), Is.EqualTo(2 * 64));
+        Assert.That(metrics.ValueOrZero("scanproxy_scan_queue_capacity"), Is.EqualTo(2 * 1));
         Assert.That(metrics.ValueOrZero("scanproxy_hashlist_entries", ("list", "known-pdq")), Is.EqualTo(TestImages.Listed.Count));
         Assert.That(metrics.ValueOrZero("scanproxy_hashlist_load_failed", ("list", "known-pdq")), Is.EqualTo(0));
         Assert.That(metrics.Text, Does.Not.Contain("/contract/"), "no URL in a label");
@@ -149,6 +160,7 @@ public sealed class MetricsEndToEndTests
         ("scanproxy_requests_total", [("outcome", "no_zone")]),
         ("scanproxy_scans_total", [("zone", "shop"), ("result", "clean"), ("reason", "scanned")]),
         ("scanproxy_scans_total", [("zone", "shop"), ("result", "match"), ("reason", "pdq")]),
+        ("scanproxy_scan_duration_seconds_bucket", [("stage", "fetch")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "digest")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "hash")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "match")]),
@@ -156,6 +168,7 @@ public sealed class MetricsEndToEndTests
         ("scanproxy_scan_duration_seconds_count", [("stage", "hash")]),
         ("scanproxy_scan_queue_depth", []),
         ("scanproxy_scan_queue_capacity", []),
+        ("scanproxy_scans_deferred_total", [("zone", "shop"), ("reason", "queue-full")]),
         ("scanproxy_detections_total", [("zone", "shop"), ("list", "known-pdq")]),
         ("scanproxy_block_delay_seconds_bucket", [("zone", "shop")]),
         ("scanproxy_block_delay_seconds_sum", [("zone", "shop")]),
@@ -198,7 +211,7 @@ public sealed class MetricsEndToEndTests
             ["Store"] = new JsonObject { ["Redis"] = _redis.Configuration, ["KeyPrefix"] = $"e2e-{Guid.NewGuid():N}:" },
             ["Admin"] = new JsonObject { ["ApiKeys"] = new JsonArray(ApiKey) },
             ["HashLists"] = new JsonObject { ["known-pdq"] = new JsonObject { ["Path"] = pdqList, ["Kind"] = "Pdq" } },
-            ["Scanner"] = new JsonObject { ["Workers"] = 2, ["QueueCapacity"] = 64, ["Timeout"] = "00:00:05" },
+            ["Scanner"] = new JsonObject { ["Workers"] = 1, ["QueueCapacity"] = 1, ["Timeout"] = "00:00:05" },
             ["Zones"] = new JsonObject
             {
                 ["shop"] = new JsonObject
