@@ -47,7 +47,7 @@ public sealed partial class DashboardEndToEndTests
         var paths = new List<string>();
         foreach (var photo in TestImages.Listed)
         {
-            foreach (var (edit, bytes) in new[] { ("half", PhotoEdits.Resized(photo.Bytes, 0.5)), ("q30", PhotoEdits.Recompressed(photo.Bytes, 30)), ("mirrored", PhotoEdits.Mirrored(photo.Bytes)) })
+            foreach (var (edit, bytes) in new[] { ("three-quarters", PhotoEdits.Resized(photo.Bytes, 0.75)), ("q30", PhotoEdits.Recompressed(photo.Bytes, 30)), ("mirrored", PhotoEdits.Mirrored(photo.Bytes)) })
             {
                 var path = $"/dashboard/{photo.Id}-{edit}.jpg";
                 _origin.Serve(path, bytes);
@@ -65,13 +65,13 @@ public sealed partial class DashboardEndToEndTests
             await CountBlockedAsync(path);
         }
 
-        // Every request above was answered before this instant; two scrapes after it, Prometheus has them all,
-        // and every series has at least two samples (rate() needs two).
+        // Every request above was answered before this instant; two scrapes after it (a scrape's samples carry the
+        // time it started), Prometheus has them all, and every series has at least two samples (rate() needs two).
         var answered = DateTimeOffset.UtcNow.AddSeconds(2);
         await Eventually.TrueAsync(
-            async () => await _prometheus.ScalarAsync("max(timestamp(scanproxy_requests_total))") is { } scraped && scraped > answered.ToUnixTimeMilliseconds() / 1000.0,
+            async () => await _prometheus.ScalarAsync("max(timestamp(up{job=\"scanproxy\"}))") is { } scraped && scraped > answered.ToUnixTimeMilliseconds() / 1000.0,
             s_scrapeWait,
-            "Prometheus to scrape scanproxy_requests_total after the last request",
+            "Prometheus to scrape the proxy twice after the last request",
             TimeSpan.FromMilliseconds(250));
     }
 
@@ -99,6 +99,12 @@ public sealed partial class DashboardEndToEndTests
         }
 
         _redis?.Dispose();
+    }
+
+    [Test]
+    public async Task Prometheus_scrapes_the_admin_listener_metrics()
+    {
+        Assert.That(await _prometheus.ScalarAsync("up{job=\"scanproxy\"}"), Is.EqualTo(1.0));
     }
 
     [Test]
