@@ -4,6 +4,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using ScanProxy.Scanning;
+using ScanProxy.Telemetry;
 using ScanProxy.Zones;
 using Yarp.ReverseProxy.Model;
 
@@ -14,6 +16,13 @@ namespace ScanProxy.Edge;
 /// in memory, and answers a blocked URL itself, for every method, with the zone's block status, <c>no-store</c> and
 /// a short page; the origin is never contacted. The zone is the route YARP matched, named after the zone.
 /// </summary>
+/// <remarks>
+/// Every edge request that reaches a zone's route is counted here (<c>scanproxy.requests</c>), except those the
+/// scanner's Hold step will answer for: <see cref="Scanning.Hold.ResponseHold"/> counts them once it knows what it
+/// sent. The test for that is the tee's (a zone with Scan in Hold mode, or a path blocked under another query), made
+/// here on the same URL. The blocklist is read twice, here and in the tee, so a block or unblock of that very path
+/// landing between the two reads can miscount that one request; it is never answered wrongly.
+/// </remarks>
 internal sealed partial class BlockingMiddleware
 {
     private const int StackUrlLength = 1024;
@@ -25,18 +34,28 @@ internal sealed partial class BlockingMiddleware
     private readonly RequestDelegate _next;
     private readonly ZoneRegistry _zones;
     private readonly BlocklistCache _blocklist;
+    private readonly EdgeRequestMetrics _requests;
     private readonly ILogger<BlockingMiddleware> _logger;
 
-    public BlockingMiddleware(RequestDelegate next, ZoneRegistry zones, BlocklistCache blocklist, ILogger<BlockingMiddleware> logger)
+    public BlockingMiddleware(RequestDelegate next, ZoneRegistry zones, BlocklistCache blocklist, ScanMetrics metrics, ILogger<BlockingMiddleware> logger)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(blocklist);
+        ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
         _next = next;
         _zones = zones;
         _blocklist = blocklist;
+        _requests = metrics.Requests;
         _logger = logger;
+    }
+
+    private enum Lookup
+    {
+        Forward,
+        Hold,
+        Block,
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -45,14 +64,20 @@ internal sealed partial class BlockingMiddleware
         if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone))
         {
             // The zone was removed by a reload after this request was routed.
+            _requests.NoZone();
             return NoZoneMiddleware.WriteAsync(context);
         }
 
-        if (!IsBlocked(context.Request, zoneName, zone))
+        switch (LookUp(context.Request, zoneName, zone))
         {
-            return _next(context);
+            case Lookup.Forward:
+                _requests.Forwarded(zoneName);
+                return _next(context);
+            case Lookup.Hold:
+                return _next(context);
         }
 
+        _requests.Blocked(zoneName);
         var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
         Log.Blocked(_logger, zoneName, context.Request.Method, target);
         return WriteBlockedAsync(context, zone.BlockStatusCode);
@@ -105,7 +130,7 @@ internal sealed partial class BlockingMiddleware
 
     // The URL buffer is written before it is read: not zeroing it saves a quarter of the step's time.
     [SkipLocalsInit]
-    private bool IsBlocked(HttpRequest request, string zoneName, ZoneOptions zone)
+    private Lookup LookUp(HttpRequest request, string zoneName, ZoneOptions zone)
     {
         var maxLength = GetCanonicalUrlMaxLength(request);
         char[]? rented = null;
@@ -113,9 +138,25 @@ internal sealed partial class BlockingMiddleware
         try
         {
             var url = buffer[..FormatCanonicalUrl(request, zone.IgnoreQueryString, buffer)];
-            return zone.IgnoreQueryString
+            var blocked = zone.IgnoreQueryString
                 ? _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, url)
                 : _blocklist.IsBlocked(zoneName, url);
+            if (blocked)
+            {
+                return Lookup.Block;
+            }
+
+            if (!zone.Scan)
+            {
+                return Lookup.Forward;
+            }
+
+            // The tee's test for Hold (ScanTeeMiddleware): Hold mode, or a path blocked under another query.
+            return zone.Mode == ZoneMode.Hold
+                || (!zone.IgnoreQueryString && _blocklist.Count(zoneName) > 0
+                    && _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, buffer[..FormatCanonicalUrl(request, ignoreQueryString: true, buffer)]))
+                ? Lookup.Hold
+                : Lookup.Forward;
         }
         finally
         {

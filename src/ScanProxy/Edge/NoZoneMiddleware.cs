@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using ScanProxy.Hosting;
+using ScanProxy.Scanning;
+using ScanProxy.Telemetry;
 
 namespace ScanProxy.Edge;
 
@@ -13,11 +15,14 @@ internal sealed class NoZoneMiddleware
     private static readonly byte[] s_body = Encoding.UTF8.GetBytes("404: no site is served under this host name.\n");
 
     private readonly RequestDelegate _next;
+    private readonly EdgeRequestMetrics _requests;
 
-    public NoZoneMiddleware(RequestDelegate next)
+    public NoZoneMiddleware(RequestDelegate next, ScanMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(metrics);
         _next = next;
+        _requests = metrics.Requests;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -27,10 +32,11 @@ internal sealed class NoZoneMiddleware
             return _next(context);
         }
 
+        _requests.NoZone();
         return WriteAsync(context);
     }
 
-    /// <summary>Writes the no-zone answer.</summary>
+    /// <summary>Writes the no-zone answer; the caller counts it.</summary>
     public static Task WriteAsync(HttpContext context)
     {
         var response = context.Response;

@@ -11,6 +11,7 @@ using ScanProxy.Notifications;
 using ScanProxy.Scanning;
 using ScanProxy.Scanning.HashLists;
 using ScanProxy.Store;
+using ScanProxy.Telemetry;
 using ScanProxy.Zones;
 
 namespace ScanProxy.Hosting;
@@ -59,6 +60,7 @@ internal static class ScanProxyApplication
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
 
         builder.Services.AddScanProxyAdmin(builder.Configuration);
+        var telemetry = builder.Services.AddScanProxyTelemetry(builder.Configuration);
         var app = builder.Build();
 
         app.UseMiddleware<TrailingDotHostMiddleware>();
@@ -67,6 +69,7 @@ internal static class ScanProxyApplication
         app.MapScanProxyEdge();
 
         app.MapScanProxyAdmin();
+        app.MapScanProxyMetrics(telemetry);
         return app;
     }
 

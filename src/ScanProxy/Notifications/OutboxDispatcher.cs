@@ -1,8 +1,10 @@
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScanProxy.Store;
+using ScanProxy.Telemetry;
 
 namespace ScanProxy.Notifications;
 
@@ -23,6 +25,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
     private readonly FrozenDictionary<string, INotificationSender> _senders;
     private readonly IOptionsMonitor<NotificationOutboxOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private readonly NotificationMetrics _metrics;
     private readonly ILogger<OutboxDispatcher> _logger;
 
     // Only the dispatch loop touches it.
@@ -33,6 +36,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         IEnumerable<INotificationSender> senders,
         IOptionsMonitor<NotificationOutboxOptions> options,
         TimeProvider timeProvider,
+        IMeterFactory meterFactory,
         ILogger<OutboxDispatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(senders);
@@ -41,6 +45,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
         _senders = senders.ToFrozenDictionary(sender => sender.Channel, StringComparer.Ordinal);
         _options = options;
         _timeProvider = timeProvider;
+        _metrics = new NotificationMetrics(meterFactory);
         _logger = logger;
     }
 
@@ -134,6 +139,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
 
         try
         {
+            _metrics.Delivered(message.Channel);
             await _store.CompleteNotificationAsync(message.Id, CancellationToken.None).ConfigureAwait(false);
             Log.Delivered(_logger, message.Channel, recipient, message.Id, message.Attempts + 1);
         }
@@ -147,6 +153,7 @@ internal sealed partial class OutboxDispatcher : BackgroundService
     {
         var delay = RetryBackoff.Delay(message.Attempts, options.RetryDelay, options.MaxRetryDelay, Random.Shared.NextDouble());
         Log.DeliveryFailed(_logger, message.Channel, recipient, message.Id, message.Attempts + 1, delay, error);
+        _metrics.Retried(message.Channel);
         try
         {
             await _store.RetryNotificationAsync(message, _timeProvider.GetUtcNow() + delay, error.Message, CancellationToken.None).ConfigureAwait(false);

@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using ScanProxy.Telemetry;
 
 namespace ScanProxy.Scanning;
 
-/// <summary>The scanner's instruments on the <c>ScanProxy</c> meter (SPEC §9).</summary>
+/// <summary>
+/// The scanner's instruments on the <c>ScanProxy</c> meter (SPEC §9), and the edge's request counter: the proxy's steps
+/// (blocking, the tee, Hold) all reach it through here, so each edge request lands on one counter.
+/// </summary>
 internal sealed class ScanMetrics
 {
     /// <summary>The meter every ScanProxy instrument is on.</summary>
-    public const string MeterName = "ScanProxy";
+    public const string MeterName = ScanProxyMeter.Name;
 
     /// <summary>Stage tag: fetching the object from its origin.</summary>
     public const string FetchStage = "fetch";
@@ -15,7 +19,10 @@ internal sealed class ScanMetrics
     /// <summary>Stage tag: undoing the Content-Encoding, SHA-256 and the verdict lookup.</summary>
     public const string DigestStage = "digest";
 
-    /// <summary>Stage tag: decoding the image and computing its eight PDQ hashes (one call to the PDQ library).</summary>
+    /// <summary>
+    /// Stage tag: decoding the image and computing its eight PDQ hashes. One call to the PDQ library until it lets the
+    /// host decode and hash apart; then decoding moves to a stage of its own.
+    /// </summary>
     public const string HashStage = "hash";
 
     /// <summary>Stage tag: matching against the zone's lists.</summary>
@@ -31,7 +38,8 @@ internal sealed class ScanMetrics
     public ScanMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
+        Requests = new EdgeRequestMetrics(meterFactory);
+        _meter = meterFactory.Create(ScanProxyMeter.Name);
         _scans = _meter.CreateCounter<long>("scanproxy.scans", "{scan}", "Objects scanned, by zone, result (clean, match, error, skipped) and reason.");
         _stageDuration = _meter.CreateHistogram<double>("scanproxy.scan.duration", "s", "Time spent in one stage of a scan, by stage (fetch, digest, hash, match).");
         _deferred = _meter.CreateCounter<long>("scanproxy.scans.deferred", "{scan}", "Objects remembered in the store for a later scan, by zone and reason.");
@@ -39,17 +47,24 @@ internal sealed class ScanMetrics
         _timeToBlock = _meter.CreateHistogram<double>("scanproxy.block.delay", "s", "Time from first serving an object to blocking its URL, by zone.");
     }
 
+    /// <summary><c>scanproxy.requests</c>: the edge's requests by zone and outcome.</summary>
+    public EdgeRequestMetrics Requests { get; }
+
     /// <summary>Publishes the scan queue's depth, read when the metrics are collected.</summary>
     public void ObserveQueueDepth(Func<int> depth) =>
         _meter.CreateObservableGauge("scanproxy.scan.queue.depth", depth, "{scan}", "Objects waiting for a scan worker.");
+
+    /// <summary>Publishes how many objects the scan queue holds at most (the Async queue and the Hold lane together).</summary>
+    public void ObserveQueueCapacity(int capacity) =>
+        _meter.CreateObservableGauge("scanproxy.scan.queue.capacity", () => capacity, "{scan}", "Objects the scan queue can hold (Async queue and Hold lane together).");
 
     /// <summary>Counts a finished scan.</summary>
     public void Scanned(string zone, ScanOutcome outcome) =>
         _scans.Add(1, new TagList { { "zone", zone }, { "result", ResultTag(outcome.Result) }, { "reason", outcome.Reason } });
 
-    /// <summary>Records the time spent in one stage since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void Stage(string stage, long startTimestamp) =>
-        _stageDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
+    /// <summary>Records the time spent in one stage.</summary>
+    public void Stage(string stage, TimeSpan elapsed) =>
+        _stageDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("stage", stage));
 
     /// <summary>Counts an object remembered in the store for a later scan.</summary>
     public void Deferred(string zone, string reason) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ScanProxy.Pdq;
 using ScanProxy.Pdq.Decoding;
 using ScanProxy.Store;
+using ScanProxy.Telemetry;
 using ScanProxy.Zones;
 
 namespace ScanProxy.Scanning;
@@ -19,7 +20,7 @@ namespace ScanProxy.Scanning;
 /// </summary>
 internal sealed partial class ScanPipeline
 {
-    private static readonly ActivitySource s_activitySource = new(ScanMetrics.MeterName);
+    private static readonly ActivitySource s_activitySource = new(ScanProxyMeter.Name);
 
     private static readonly ScanOutcome s_clean = new(ScanResult.Clean, ScanReasons.Scanned, Blocked: false);
     private static readonly ScanOutcome s_knownClean = new(ScanResult.Clean, ScanReasons.KnownDigest, Blocked: false);
@@ -162,7 +163,7 @@ internal sealed partial class ScanPipeline
             {
                 var started = Stopwatch.GetTimestamp();
                 var fetch = await _fetcher.FetchAsync(request.OriginUrl, options.MaxObjectBytes, cancellationToken);
-                _metrics.Stage(ScanMetrics.FetchStage, started);
+                Stage(ScanMetrics.FetchStage, started);
                 if (fetch.Failure is { } failure)
                 {
                     return failure;
@@ -249,14 +250,14 @@ internal sealed partial class ScanPipeline
                 if (verdict.Result == VerdictResults.Clean)
                 {
                     _cache.Set(digest, ScannedObject.CleanIn(lists.Scope));
-                    _metrics.Stage(ScanMetrics.DigestStage, started);
+                    Stage(ScanMetrics.DigestStage, started);
                     return s_knownClean;
                 }
 
                 if (verdict.Result == VerdictResults.Match && verdict.DetectionId is { } id
                     && await GetDetectionAsync(id, cancellationToken) is { } previous)
                 {
-                    _metrics.Stage(ScanMetrics.DigestStage, started);
+                    Stage(ScanMetrics.DigestStage, started);
                     return await _recorder.RecordKnownAsync(request, lists, hex, previous);
                 }
             }
@@ -266,7 +267,7 @@ internal sealed partial class ScanPipeline
             return s_knownClean;
         }
 
-        _metrics.Stage(ScanMetrics.DigestStage, started);
+        Stage(ScanMetrics.DigestStage, started);
         if (ImageFormatSniffer.Detect(bytes.Span) == ImageKind.Unknown)
         {
             return s_notImage;
@@ -305,7 +306,7 @@ internal sealed partial class ScanPipeline
         started = Stopwatch.GetTimestamp();
         var match = default(ListMatch);
         var matched = lists.HasPdq && ListMatcher.TryMatchPdq(lists, scanned.Hashes.AsSpan(), zone.MaxDistance, out match);
-        _metrics.Stage(ScanMetrics.MatchStage, started);
+        Stage(ScanMetrics.MatchStage, started);
         if (matched)
         {
             return await _recorder.RecordAsync(request, lists, hex ?? digest.ToHex(), scanned, match, MatchReason(match, scanned, decodedNow));
@@ -343,7 +344,7 @@ internal sealed partial class ScanPipeline
             scanned = ScannedObject.Undecodable(ScanReasons.For(e.Reason));
         }
 
-        _metrics.Stage(ScanMetrics.HashStage, started);
+        Stage(ScanMetrics.HashStage, started);
         _cache.Set(digest, scanned);
         return scanned;
     }
@@ -382,6 +383,18 @@ internal sealed partial class ScanPipeline
         catch (StoreUnavailableException)
         {
             return null;
+        }
+    }
+
+    // The stage's span is made when the stage ends, backdated to its start: no span object lives across the stage,
+    // and none is made at all while nothing listens.
+    private void Stage(string stage, long startTimestamp)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(startTimestamp);
+        _metrics.Stage(stage, elapsed);
+        if (s_activitySource.HasListeners())
+        {
+            s_activitySource.StartActivity(stage, ActivityKind.Internal, parentContext: default, startTime: DateTimeOffset.UtcNow - elapsed)?.Dispose();
         }
     }
 

@@ -80,6 +80,7 @@ internal sealed partial class ScanService : IScanService, IHostedService, IDispo
         _queue = Channel.CreateBounded<ScanRequest>(bounded);
         _hold = Channel.CreateBounded<HoldScan>(bounded);
         metrics.ObserveQueueDepth(() => _queue.Reader.Count + _hold.Reader.Count);
+        metrics.ObserveQueueCapacity(2 * _capacity);
     }
 
     /// <summary>The number of scan workers.</summary>

@@ -12,6 +12,11 @@ namespace ScanProxy.Scanning.Hold;
 /// now, and then sends it unchanged when clean or answers with the zone's block status when it matched. What
 /// cannot be judged follows the zone's <see cref="HoldFailure"/>. Responses that are not images pass at once.
 /// </summary>
+/// <remarks>
+/// Counts every request it handles in <c>scanproxy.requests</c> once its answer is known (blocking leaves them to it):
+/// blocked, unavailable, or forwarded for everything the origin's answer went out for (including a client that left
+/// and an origin that failed).
+/// </remarks>
 internal sealed partial class ResponseHold
 {
     // The scanner bounds a scan by Scanner:Timeout itself; this only keeps a stuck scanner from holding requests forever.
@@ -77,14 +82,20 @@ internal sealed partial class ResponseHold
         switch (verdict)
         {
             case Verdict.Release:
+                _metrics.Requests.Forwarded(zoneName);
                 await held.ReleaseAsync();
                 break;
             case Verdict.Block:
+                _metrics.Requests.Blocked(zoneName);
                 context.Response.Clear();
                 await BlockingMiddleware.WriteBlockedAsync(context, zone.BlockStatusCode);
                 break;
             case Verdict.Unavailable:
+                _metrics.Requests.Unavailable(zoneName);
                 await UnavailableResponse.WriteAsync(context);
+                break;
+            default:
+                _metrics.Requests.Forwarded(zoneName);
                 break;
         }
     }

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ScanProxy.Telemetry;
+
+/// <summary>Registers ScanProxy's metrics and traces with OpenTelemetry (SPEC §9).</summary>
+internal static class TelemetryServiceCollectionExtensions
+{
+    /// <summary>The standard variable that turns OTLP export on.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// With <see cref="TelemetryOptions.Metrics"/>: a MeterProvider over the <c>ScanProxy</c> meter, ASP.NET Core, Kestrel,
+    /// HttpClient and the runtime, read by the Prometheus exporter (<c>/metrics</c>, mapped by
+    /// <see cref="TelemetryEndpointRouteBuilderExtensions.MapScanProxyMetrics"/>). With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// set: OTLP export of those metrics, and traces (the <c>ScanProxy</c> source's scan spans, ASP.NET Core, HttpClient).
+    /// </summary>
+    /// <returns>The options read, which the caller passes on to the mapping.</returns>
+    public static TelemetryOptions AddScanProxyTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Read once: the exporters are built at start, so a reload could not switch them.
+        var options = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+        if (!options.Metrics && !otlp)
+        {
+            return options;
+        }
+
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("scanproxy"));
+        if (options.Metrics)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(ScanProxyMeter.Name)
+                    .AddInstrumentation(provider => ActivatorUtilities.CreateInstance<StateGauges>(provider))
+                    .AddAspNetCoreInstrumentation()
+                    .AddMeter("Microsoft.AspNetCore.Server.Kestrel")
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(ScanProxyMeter.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
+        }
+
+        return options;
+    }
+}
