@@ -43,6 +43,8 @@ public sealed partial class DashboardEndToEndTests
         _proxy = await ScanningProxy.StartAsync(_redis.Configuration, _origin.Url, new JsonObject { ["Workers"] = 1, ["QueueCapacity"] = 1 }, md5Lines: null, withPdqFile: true);
         _prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{_proxy.Process.AdminPort}");
         await _proxy.WaitUntilReadyAsync();
+        // Prometheus applies its targets a few seconds after it is ready: the first scrape comes before the traffic.
+        await WaitForScrapeAfterAsync(DateTimeOffset.UtcNow);
 
         var paths = new List<string>();
         foreach (var photo in TestImages.Listed)
@@ -65,14 +67,11 @@ public sealed partial class DashboardEndToEndTests
             await CountBlockedAsync(path);
         }
 
-        // Every request above was answered before this instant; two scrapes after it (a scrape's samples carry the
-        // time it started), Prometheus has them all, and every series has at least two samples (rate() needs two).
-        var answered = DateTimeOffset.UtcNow.AddSeconds(2);
-        await Eventually.TrueAsync(
-            async () => await _prometheus.ScalarAsync("max(timestamp(up{job=\"scanproxy\"}))") is { } scraped && scraped > answered.ToUnixTimeMilliseconds() / 1000.0,
-            s_scrapeWait,
-            "Prometheus to scrape the proxy twice after the last request",
-            TimeSpan.FromMilliseconds(250));
+        // Every request above was answered before this instant. A scrape's samples carry the time it started: after
+        // two scrapes that started later, Prometheus has every increment, and every series that appeared during the
+        // traffic has at least two samples (rate() needs two).
+        var first = await WaitForScrapeAfterAsync(DateTimeOffset.UtcNow);
+        await WaitForScrapeAfterAsync(first);
     }
 
     [OneTimeTearDown]
@@ -172,6 +171,23 @@ public sealed partial class DashboardEndToEndTests
 
         Assert.That(names, Has.Count.GreaterThanOrEqualTo(6));
         Assert.That(missing, Is.Empty);
+    }
+
+    /// <summary>Waits for a scrape of the proxy that started after <paramref name="instant"/>; returns its time.</summary>
+    private async Task<DateTimeOffset> WaitForScrapeAfterAsync(DateTimeOffset instant)
+    {
+        var scraped = DateTimeOffset.MinValue;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var seconds = await _prometheus.ScalarAsync("timestamp(up{job=\"scanproxy\"})");
+                scraped = seconds is null ? DateTimeOffset.MinValue : DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds.Value * 1000));
+                return scraped > instant;
+            },
+            s_scrapeWait,
+            $"Prometheus to scrape the proxy after {instant:HH:mm:ss.fff}",
+            TimeSpan.FromMilliseconds(200));
+        return scraped;
     }
 
     private async Task<int> CountBlockedAsync(string path)
