@@ -42,8 +42,11 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts Prometheus scraping <paramref name="target"/> (host:port) at <c>/metrics</c> every second, and waits until it is ready.</summary>
-    public static async Task<PrometheusServer> StartAsync(string target)
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="target"/> (host:port) at <c>/metrics</c> every second, evaluating
+    /// the rules of <paramref name="ruleFile"/> every second, and waits until it is ready.
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(string target, string ruleFile)
     {
         var executable = ToolProcess.Find("prometheus", "prometheus");
         for (var attempt = 1; ; attempt++)
@@ -55,6 +58,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
                   scrape_interval: 1s
                   scrape_timeout: 1s
                   evaluation_interval: 1s
+                rule_files:
+                  - "{ruleFile}"
                 scrape_configs:
                   - job_name: scanproxy
                     metrics_path: /metrics
