@@ -28,6 +28,19 @@ internal sealed class ScanMetrics
     /// <summary>Stage tag: matching against the zone's lists.</summary>
     public const string MatchStage = "match";
 
+    // Seconds. Without advice the exporter's default buckets (0 to 10 000) suit milliseconds, not these.
+    // A stage takes from tens of microseconds (a match) to seconds (a large decode, a slow origin).
+    private static readonly InstrumentAdvice<double> s_stageBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
+    // Seconds. A block follows the first serving by the scan's time (sub-second) up to a deferred scan's (minutes, hours).
+    private static readonly InstrumentAdvice<double> s_blockDelayBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
+    };
+
     private readonly Meter _meter;
     private readonly Counter<long> _scans;
     private readonly Histogram<double> _stageDuration;
@@ -41,10 +54,12 @@ internal sealed class ScanMetrics
         Requests = new EdgeRequestMetrics(meterFactory);
         _meter = meterFactory.Create(ScanProxyMeter.Name);
         _scans = _meter.CreateCounter<long>("scanproxy.scans", "{scan}", "Objects scanned, by zone, result (clean, match, error, skipped) and reason.");
-        _stageDuration = _meter.CreateHistogram<double>("scanproxy.scan.duration", "s", "Time spent in one stage of a scan, by stage (fetch, digest, hash, match).");
+        _stageDuration = _meter.CreateHistogram<double>(
+            "scanproxy.scan.duration", "s", "Time spent in one stage of a scan, by stage (fetch, digest, hash, match).", tags: null, s_stageBuckets);
         _deferred = _meter.CreateCounter<long>("scanproxy.scans.deferred", "{scan}", "Objects remembered in the store for a later scan, by zone and reason.");
         _detections = _meter.CreateCounter<long>("scanproxy.detections", "{detection}", "Detections, by zone and hash list.");
-        _timeToBlock = _meter.CreateHistogram<double>("scanproxy.block.delay", "s", "Time from first serving an object to blocking its URL, by zone.");
+        _timeToBlock = _meter.CreateHistogram<double>(
+            "scanproxy.block.delay", "s", "Time from first serving an object to blocking its URL, by zone.", tags: null, s_blockDelayBuckets);
     }
 
     /// <summary><c>scanproxy.requests</c>: the edge's requests by zone and outcome.</summary>

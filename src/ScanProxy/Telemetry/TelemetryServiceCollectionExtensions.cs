@@ -12,6 +12,9 @@ internal static class TelemetryServiceCollectionExtensions
     /// <summary>The standard variable that turns OTLP export on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    // The standard variable that names the service; without it, the service is "scanproxy".
+    private const string ServiceNameVariable = "OTEL_SERVICE_NAME";
+
     /// <summary>
     /// With <see cref="TelemetryOptions.Metrics"/>: a MeterProvider over the <c>ScanProxy</c> meter, ASP.NET Core, Kestrel,
     /// HttpClient and the runtime, read by the Prometheus exporter (<c>/metrics</c>, mapped by
@@ -32,7 +35,12 @@ internal static class TelemetryServiceCollectionExtensions
             return options;
         }
 
-        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("scanproxy"));
+        var telemetry = services.AddOpenTelemetry();
+        if (string.IsNullOrWhiteSpace(configuration[ServiceNameVariable]))
+        {
+            telemetry.ConfigureResource(resource => resource.AddService("scanproxy"));
+        }
+
         if (options.Metrics)
         {
             telemetry.WithMetrics(metrics =>
