@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using ScanProxy.EndToEnd.Tests.Infrastructure;
 
@@ -69,7 +70,7 @@ public sealed class ComposeTests
         {
             var configSource = Volumes(service!).Single(v => v.Target == "/etc/scanproxy/scanproxy.json").Source;
             var (edge, admin) = DeployFiles.ListenerPorts(JsonNode.Parse(File.ReadAllText(configSource))!);
-            var containerPorts = service!["ports"]!.AsArray().Select(p => int.Parse(((string)p!).Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var containerPorts = service!["ports"]!.AsArray().Select(p => int.Parse(((string)p!).Split(':')[^1], CultureInfo.InvariantCulture)).ToList();
 
             Assert.That(containerPorts, Is.EquivalentTo(edge.Append(admin)), name);
         }
@@ -80,7 +81,7 @@ public sealed class ComposeTests
     {
         var (edge, admin) = DeployFiles.ListenerPorts(DeployFiles.ReadJson("compose/scanproxy.json"));
         var expose = File.ReadAllLines(DeployFiles.PathOf("Dockerfile")).Single(l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
-        var exposed = expose["EXPOSE ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture));
+        var exposed = expose["EXPOSE ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture));
 
         Assert.That(exposed, Is.EquivalentTo(edge.Append(admin)));
     }
@@ -115,6 +116,9 @@ public sealed class ComposeTests
         var dashboardPath = (string)DeployFiles.ReadYaml("grafana/provisioning/dashboards/scanproxy.yaml")["providers"]!.AsArray().Single()!["options"]!["path"]!;
         var dashboardsSource = mounts.Single(v => v.Target == dashboardPath).Source;
         Assert.That(File.Exists(Path.Combine(dashboardsSource, "scanproxy.json")), Is.True, $"{dashboardPath} is mounted from {dashboardsSource}");
+
+        var home = (string)grafana["environment"]!["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]!;
+        Assert.That(home, Is.EqualTo($"{dashboardPath}/scanproxy.json"));
     }
 
     [Test]

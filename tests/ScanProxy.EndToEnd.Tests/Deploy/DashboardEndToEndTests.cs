@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ScanProxy.EndToEnd.Tests.Infrastructure;
@@ -10,8 +9,8 @@ namespace ScanProxy.EndToEnd.Tests.Deploy;
 
 /// <summary>
 /// The dashboard proof: a real Prometheus scrapes a real scanproxy (redis-server, an origin) while it serves, scans,
-/// detects, defers (a one-slot queue) and blocks; then every PromQL expression of deploy/grafana's dashboard and every
-/// metric the alert rules name is asked of that Prometheus, as Grafana and its rule evaluation would.
+/// detects, defers (a one-slot queue) and blocks, and evaluates deploy/prometheus/rules.yml; then every PromQL expression
+/// of deploy/grafana's dashboard is asked of that Prometheus as Grafana would ask it, and every alert rule is checked.
 /// </summary>
 public sealed partial class DashboardEndToEndTests
 {
