@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using ScanProxy.Scanning;
 using ScanProxy.Telemetry;
-using ScanProxy.Tests.Scanning;
 
-namespace ScanProxy.Tests.Telemetry;
+// In the scanner tests' namespace: their [SetUpFixture] (ScanningRedis) starts the redis-server a node needs.
+namespace ScanProxy.Tests.Scanning;
 
 /// <summary>
 /// The scan spans on the <c>ScanProxy</c> activity source, heard through a real <see cref="ActivityListener"/> while a
