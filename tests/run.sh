@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# promtool checks deploy/prometheus; prometheus itself runs the dashboard's queries (Deploy tests).
+{ command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "tests/run.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -14,7 +16,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# The package starts a system redis-server on 6379; tests start their own on free ports.
+# The packages start a system redis-server on 6379 and a system prometheus on 9090 (the admin listener's default
+# port); tests start their own on free ports and never use either.
 
 dotnet build ScanProxy.sln -c Release -nologo -clp:ErrorsOnly
 # One test project at a time: the end-to-end tests start real proxies, origins and redis-servers, and on a
