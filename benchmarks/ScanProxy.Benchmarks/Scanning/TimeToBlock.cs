@@ -37,6 +37,7 @@ internal static class TimeToBlock
             Timeout = TimeSpan.FromSeconds(10),
         };
 
+        var started = DateTimeOffset.UtcNow;
         var results = new List<PhotoResult>(paths.Length);
         foreach (var path in paths)
         {
@@ -47,7 +48,7 @@ internal static class TimeToBlock
         }
 
         var detections = await ReadDetectionsAsync(client, new Uri(ScanningTool.Required(options, "admin")),
-            ScanningTool.Required(options, "api-key"), ScanningTool.Required(options, "zone"));
+            ScanningTool.Required(options, "api-key"), ScanningTool.Required(options, "zone"), started);
         await using (var output = new StreamWriter(ScanningTool.Required(options, "out")))
         {
             foreach (var result in results)
@@ -152,10 +153,10 @@ internal static class TimeToBlock
         return request;
     }
 
-    /// <summary>The detections of the zone by request path: (first served, detected).</summary>
-    private static async Task<Dictionary<string, (DateTimeOffset, DateTimeOffset)>> ReadDetectionsAsync(HttpClient client, Uri admin, string apiKey, string zone)
+    /// <summary>The detections of the zone made since <paramref name="since"/>, by request path: (first served, detected).</summary>
+    private static async Task<Dictionary<string, (DateTimeOffset, DateTimeOffset)>> ReadDetectionsAsync(HttpClient client, Uri admin, string apiKey, string zone, DateTimeOffset since)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(admin, $"/api/v1/detections?zone={Uri.EscapeDataString(zone)}&limit=1000"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(admin, $"/api/v1/detections?zone={Uri.EscapeDataString(zone)}&since={Uri.EscapeDataString(since.ToString("O", CultureInfo.InvariantCulture))}&limit=1000"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         using var response = await client.SendAsync(request);
         response.EnsureSuccessStatusCode();
