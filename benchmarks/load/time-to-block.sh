@@ -5,7 +5,8 @@
 # x Scanner:MaxObjectBytes at most) under a load of new images.
 #
 #   node A  src/ScanProxy (Release), one zone, Scan: true, Async, a PDQ list holding the hashes of LISTED x 2 dev
-#           photos (computed here with `scanproxy hash --dihedral`); the node that serves and scans
+#           photos of quality 50 or more (computed here with `scanproxy hash --dihedral`), MinQuality 0 (so every
+#           image it judges leaves a verdict in redis, which is how its scans are counted); the node that serves and scans
 #   node B  the same zone with Scan: NODE_B_SCAN (false: it only blocks, so each 451 it gives comes from A's detection
 #           through the shared store, not from a scan of its own)
 #   both share one redis-server (same key prefix); the origin is nginx serving ../shared/corpus/dev at / and, at /v/,
@@ -251,7 +252,7 @@ start_node() {
       "$zone_name": {
         "Hosts": [ "$zone_host" ],
         "Origins": [ "http://127.0.0.1:$origin_port" ],
-        "Scan": $scan, "Mode": "Async", "HashLists": [ "listed" ], "Action": "Block"
+        "Scan": $scan, "Mode": "Async", "HashLists": [ "listed" ], "Action": "Block", "MinQuality": 0
       }
     }
   }
@@ -402,7 +403,7 @@ jq -rs --argjson growth $(((final_hwm_kib - idle_rss_kib) / 1024)) --argjson bou
   | (if $i then "Idle, node A p99 \($i.node_a.p99 // "none") ms (target <= 250 ms): \(verdict($i.node_a != null and $i.blocked_a == $i.photos and $i.node_a.p99 <= 250))" else empty end),
     (if $b then "Busy, node A p99 \($b.node_a.p99 // "none") ms (target <= 1000 ms): \(verdict($b.node_a != null and $b.blocked_a == $b.photos and $b.node_a.p99 <= 1000))" else empty end),
     (.[] | "\(.phase), node B after A p99 \(.b_after_a.p99 // "none") ms (target <= 1000 ms): \(verdict(.b_after_a != null and .blocked_b == .photos and .b_after_a.p99 <= 1000))"),
-    (if $b then "Memory, peak growth \($growth) MiB (target <= \($bound) MiB): \(verdict($growth <= $bound))" else empty end)
+    (if $b then "Memory, peak growth \($growth) MiB (target <= \($bound) MiB, QueueCapacity x MaxObjectBytes; QueueCapacity x the largest object of this load: \($load_bound) MiB): \(verdict($growth <= $bound))" else empty end)
 ' "$tmp/phases.jsonl"
 if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
     echo "WARNING: the machine was busy before the run (load average $load_before on $(nproc) cores): these numbers are noisy."
