@@ -397,7 +397,7 @@ load_bound_mib=$(awk -v q="$QUEUE_CAPACITY" -v m="$largest_variant" 'BEGIN { pri
 echo "memory (node A): idle RSS $((idle_rss_kib / 1024)) MiB; peak RSS (VmHWM) $((final_hwm_kib / 1024)) MiB, growth $(((final_hwm_kib - idle_rss_kib) / 1024)) MiB;" \
     "configured bound QueueCapacity x MaxObjectBytes = $bound_mib MiB (with this load's largest object, $largest_variant bytes: $load_bound_mib MiB)"
 echo
-jq -rs --argjson growth $(((final_hwm_kib - idle_rss_kib) / 1024)) --argjson bound "$bound_mib" '
+jq -rs --argjson growth $(((final_hwm_kib - idle_rss_kib) / 1024)) --argjson bound "$bound_mib" --argjson load_bound "$load_bound_mib" '
   def verdict(ok): if ok then "MET" else "NOT MET" end;
   (map(select(.phase == "idle")) | first) as $i | (map(select(.phase == "busy")) | first) as $b
   | (if $i then "Idle, node A p99 \($i.node_a.p99 // "none") ms (target <= 250 ms): \(verdict($i.node_a != null and $i.blocked_a == $i.photos and $i.node_a.p99 <= 250))" else empty end),
