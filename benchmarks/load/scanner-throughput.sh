@@ -17,7 +17,8 @@
 # curl run on the CPUs not in CPUS.
 #
 # Usage: benchmarks/load/scanner-throughput.sh
-# Settings (environment): ROUNDS=3 CPUS (default 1 when there are 2 or more cores, else 0) CONCURRENCY=8 LIST_SIZE=1000
+# Settings (environment): ROUNDS=3 CPUS (default 1 when there are 2 or more cores, else 0) WORKERS (Scanner:Workers;
+#   default: the number of CPUs in CPUS, as the target says; more, to see whether workers wait) CONCURRENCY=8 LIST_SIZE=1000
 #   LIMIT=300 (s, the longest a round waits for the scanner) SKIP_BUILD=1 (use the existing Release build)
 #   SHARED (default: <repo>/../shared)
 # Needs nginx, redis-server, redis-cli, jq, curl, taskset, ss and the .NET SDK. Not part of the test suite.
@@ -32,6 +33,8 @@ ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-8}
 LIST_SIZE=${LIST_SIZE:-1000}
 LIMIT=${LIMIT:-300}
+# Scanner:Workers; by default the number of CPUs in CPUS (set in the same place as cores below).
+WORKERS=${WORKERS:-}
 SKIP_BUILD=${SKIP_BUILD:-0}
 if [ -z "${CPUS:-}" ]; then
     if [ "$(nproc)" -ge 2 ]; then CPUS=1; else CPUS=0; fi
@@ -59,6 +62,7 @@ expand_cpus() {
 }
 mapfile -t scan_cpus < <(expand_cpus "$CPUS")
 cores=${#scan_cpus[@]}
+WORKERS=${WORKERS:-$cores}
 # The other CPUs, for the origin, redis and curl; all of them when CPUS takes every one.
 cpu_load=$(seq 0 $(($(nproc) - 1)) | grep -vxF -f <(printf '%s\n' "${scan_cpus[@]}") | paste -sd, || true)
 
@@ -192,7 +196,7 @@ cat >"$tmp/scanproxy.json" <<EOF
     "Store": { "Redis": "127.0.0.1:$redis_port", "KeyPrefix": "$key_prefix" },
     "Admin": { "Url": "http://127.0.0.1:$admin_port", "ApiKeys": [ "$api_key" ] },
     "HashLists": { "random": { "Path": "$tmp/random-pdq.csv", "Kind": "Pdq" } },
-    "Scanner": { "Workers": $cores },
+    "Scanner": { "Workers": $WORKERS },
     "Zones": {
       "$zone_name": {
         "Hosts": [ "$zone_host" ],
@@ -204,6 +208,8 @@ cat >"$tmp/scanproxy.json" <<EOF
 }
 EOF
 start_pinned "$CPUS" "${dotnet_env[@]}" "$scanproxy_exe" serve --config "$tmp/scanproxy.json" >"$tmp/scanproxy.log" 2>&1
+# taskset and env exec the program: the pid is the proxy's.
+proxy_pid=${pids[-1]}
 wait_for "ScanProxy readiness" "http://127.0.0.1:$admin_port/readyz" 200
 # Forwarding works before anything is measured (a 404 from the origin: nothing to scan).
 wait_for ScanProxy "http://127.0.0.1:$edge_port/none" 404
@@ -211,26 +217,30 @@ wait_for ScanProxy "http://127.0.0.1:$edge_port/none" 404
 verdicts() { redis-cli -p "$redis_port" --scan --pattern "${key_prefix}verdict:*" | wc -l; }
 
 # ---------------------------------------------------------------- measuring
-# hash_once DIR: wall ms of `scanproxy hash DIR` on CPUS; the number of images hashed goes to $tmp/hashed.
+# hash_once DIR: "WALL_MS CPU_MS" of `scanproxy hash DIR` on CPUS (CPU: user + system, all its threads); the number of
+# images hashed goes to $tmp/hashed.
 hash_once() {
-    local start end
-    start=$(now_ms)
-    pinned "$CPUS" "${dotnet_env[@]}" "$scanproxy_exe" hash "$1" >"$tmp/hash.out" 2>"$tmp/hash.err" || true
-    end=$(now_ms)
+    local TIMEFORMAT='%3R %3U %3S' real user sys
+    { time pinned "$CPUS" "${dotnet_env[@]}" "$scanproxy_exe" hash "$1" >"$tmp/hash.out" 2>"$tmp/hash.err"; } 2>"$tmp/hash.time" || true
+    read -r real user sys <"$tmp/hash.time"
     wc -l <"$tmp/hash.out" >"$tmp/hashed"
-    echo $((end - start))
+    awk -v r="$real" -v u="$user" -v s="$sys" 'BEGIN { printf "%d %d\n", r * 1000, (u + s) * 1000 }'
 }
 
-# scan_once DIR ROUND BASELINE: wall ms from the first request until the scanner has judged every distinct decodable
-# object of DIR (BASELINE verdicts were in the store before).
+# CPU time (user + system) the proxy has used, in ms.
+proxy_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$proxy_pid/stat"; }
+
+# scan_once DIR ROUND BASELINE: "WALL_MS OBJECTS CPU_MS": from the first request until the scanner has judged every
+# distinct decodable object of DIR (BASELINE verdicts were in the store before), and the proxy's CPU time meanwhile.
 scan_once() {
-    local dir=$1 round=$2 baseline=$3 expected target start end judged=0 f
+    local dir=$1 round=$2 baseline=$3 expected target start end judged=0 f cpu_before
     # The objects that leave a verdict: those scanproxy hash decodes, counted once per distinct content.
     expected=$(cut -d, -f3- "$tmp/hash.r$round.out" | while read -r f; do sha256sum "$f"; done | cut -c1-64 | sort -u | wc -l)
     target=$((baseline + expected))
     for f in "$dir"/*; do
         printf 'url = "http://127.0.0.1:%s/r%s/%s"\noutput = "/dev/null"\n' "$edge_port" "$round" "$(basename "$f")"
     done >"$tmp/curl.r$round.cfg"
+    cpu_before=$(proxy_cpu_ms)
     start=$(now_ms)
     pinned "$cpu_load" curl -s --no-progress-meter -Z --parallel-max "$CONCURRENCY" -H "Host: $zone_host" --max-time 60 -K "$tmp/curl.r$round.cfg" ||
         die "curl failed in round $round"
@@ -241,14 +251,14 @@ scan_once() {
         sleep 0.02
     done
     end=$(now_ms)
-    echo "$((end - start)) $expected"
+    echo "$((end - start)) $expected $(($(proxy_cpu_ms) - cpu_before))"
 }
 
 # The start of `scanproxy hash` alone: one small file.
 mkdir -p "$tmp/one"
 cp "${sources[0]}" "$tmp/one/"
 hash_once "$tmp/one" >/dev/null
-start_ms=$(hash_once "$tmp/one")
+read -r start_ms _ <<<"$(hash_once "$tmp/one")"
 
 results=$tmp/results.jsonl
 : >"$results"
@@ -259,7 +269,7 @@ for round in $(seq 1 "$ROUNDS"); do
     for what in $order; do
         case $what in
             hash)
-                hash_ms=$(hash_once "$dir")
+                read -r hash_ms hash_cpu_ms <<<"$(hash_once "$dir")"
                 hashed=$(cat "$tmp/hashed")
                 cp "$tmp/hash.out" "$tmp/hash.r$round.out"
                 ;;
@@ -267,34 +277,36 @@ for round in $(seq 1 "$ROUNDS"); do
                 # The expected count comes from scanproxy hash's output for the round: run it first when needed.
                 [ -f "$tmp/hash.r$round.out" ] || { pinned "$cpu_load" "$scanproxy_exe" hash "$dir" >"$tmp/hash.r$round.out" 2>/dev/null || true; }
                 scanned=$(scan_once "$dir" "$round" "$(verdicts)")
-                read -r scan_ms judged <<<"$scanned"
+                read -r scan_ms judged scan_cpu_ms <<<"$scanned"
                 ;;
         esac
     done
     jq -nc --argjson r "$round" --argjson files "$(find "$dir" -type f | wc -l)" --argjson hashed "$hashed" --argjson hash_ms "$hash_ms" \
-        --argjson judged "$judged" --argjson scan_ms "$scan_ms" \
+        --argjson judged "$judged" --argjson scan_ms "$scan_ms" --argjson hash_cpu "$hash_cpu_ms" --argjson scan_cpu "$scan_cpu_ms" \
         '{round: $r, files: $files, hashed: $hashed, hash_ms: $hash_ms, judged: $judged, scan_ms: $scan_ms,
+          hash_cpu_ms: $hash_cpu, scan_cpu_ms: $scan_cpu,
           hash_rate: ($hashed * 1000 / $hash_ms), scan_rate: ($judged * 1000 / $scan_ms)}' | tee -a "$results" |
-        jq -r '"round \(.round): scanproxy hash \(.hashed) images in \(.hash_ms) ms (\(.hash_rate * 10 | round / 10)/s); scanner \(.judged) objects in \(.scan_ms) ms (\(.scan_rate * 10 | round / 10)/s)"' >&2
+        jq -r '"round \(.round): scanproxy hash \(.hashed) images in \(.hash_ms) ms (\(.hash_rate * 10 | round / 10)/s, CPU \(.hash_cpu_ms) ms); scanner \(.judged) objects in \(.scan_ms) ms (\(.scan_rate * 10 | round / 10)/s, CPU \(.scan_cpu_ms) ms)"' >&2
 done
 
 # ---------------------------------------------------------------- report
 load_after=$(cut -d ' ' -f 1 /proc/loadavg)
 echo
-echo "Scanner throughput, $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores; both on CPU(s) $CPUS ($cores cores, Scanner:Workers $cores);" \
+echo "Scanner throughput, $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores; both on CPU(s) $CPUS ($cores cores, Scanner:Workers $WORKERS);" \
     "load average before $load_before, after $load_after"
 echo
 jq -rs --arg start "$start_ms" '
   def median: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r1: . * 10 | round / 10;
   (map(.hash_rate) | median) as $h | (map(.scan_rate) | median) as $s |
-  "| run | images | wall ms (median) | images/s (median) |",
-  "| --- | ---: | ---: | ---: |",
-  "| scanproxy hash DIR | \(.[0].hashed) | \(map(.hash_ms) | median) | \($h | r1) |",
-  "| scanner (proxy, first request to last verdict) | \(.[0].judged) | \(map(.scan_ms) | median) | \($s | r1) |",
+  "| run | images | wall ms (median) | images/s (median) | CPU ms per image (median) |",
+  "| --- | ---: | ---: | ---: | ---: |",
+  "| scanproxy hash DIR | \(.[0].hashed) | \(map(.hash_ms) | median) | \($h | r1) | \(map(.hash_cpu_ms / .hashed) | median | r1) |",
+  "| scanner (proxy, first request to last verdict) | \(.[0].judged) | \(map(.scan_ms) | median) | \($s | r1) | \(map(.scan_cpu_ms / .judged) | median | r1) |",
   "",
   "Medians of \(length) rounds; scanproxy hash start alone (one file): \($start) ms, included in its wall time.",
-  "Scanner / scanproxy hash: \(($s / $h * 1000 | round) / 10)% (target: at least 90%): \(if $s >= 0.9 * $h then "MET" else "NOT MET" end)."
+  "Scanner / scanproxy hash: \(($s / $h * 1000 | round) / 10)% (target: at least 90%): \(if $s >= 0.9 * $h then "MET" else "NOT MET" end).",
+  "CPU per image, scanner / scanproxy hash: \(((map(.scan_cpu_ms / .judged) | median) / (map(.hash_cpu_ms / .hashed) | median) * 1000 | round) / 10)% (less noisy on a busy machine; the scanner\u0027s includes serving each image, the hash\u0027s its process start)."
 ' "$results"
 if awk -v l="$load_before" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
     echo "WARNING: the machine was busy before the run (load average $load_before on $(nproc) cores): these numbers are noisy."
