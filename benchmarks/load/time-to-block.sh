@@ -19,7 +19,8 @@
 #         HEAD on A and on B every POLL_MS until 451 (LIMIT_MS at most), by `ScanProxy.Benchmarks scanning
 #         time-to-block`; then the detections' first-served and detected times from A's admin API.
 #   busy  the same with the other LISTED listed photos while wrk makes A serve the variants, each once, at BUSY_RATE
-#         images/s (auto: 80% of the rate `scanproxy hash` reached on A's cores here; max: as fast as A answers).
+#         images/s (auto: 80% of the rate node A's scanner reached on a first burst of up to 200 new images, so the
+#         scanner is busy but keeps up; max: as fast as A answers, so its queue fills and overflows to the store).
 #         Reports the scans/s the scanner reached (verdicts written to redis), the objects it deferred to the store
 #         (queue full), the queue depth when /metrics shows it, and A's resident memory sampled every second.
 #
@@ -282,6 +283,29 @@ queue_depth() {
         awk '/^scanproxy_scan_queue_depth/ { s += $NF; found = 1 } END { if (found) print s }' || true
 }
 
+# calibrate: node A's scanner rate, in $scanner_rate (images/s): the first VARIANTS/5 (200 at most) new images requested at once
+# (curl, 8 at a time), timed from the first request until each has left a verdict in redis. The busy load then
+# starts after them, so it never asks for an image twice.
+calibrate() {
+    local count start judged before
+    count=$(awk -v v="$VARIANTS" 'BEGIN { c = int(v / 5); print (c > 200 ? 200 : c) }')
+    [ "$count" -gt 0 ] || die "too few new images to calibrate (VARIANTS=$VARIANTS)"
+    head -n "$count" "$tmp/variant-paths.txt" | sed "s|^|url = \"http://127.0.0.1:${edge_port[a]}|; s|\$|\"\noutput = \"/dev/null\"|" >"$tmp/calibrate.cfg"
+    tail -n +$((count + 1)) "$tmp/variant-paths.txt" >"$tmp/busy-paths.txt"
+    before=$(verdicts)
+    start=$(date +%s%N)
+    pinned "$cpu_load" curl -s --no-progress-meter -Z --parallel-max 8 -H "Host: $zone_host" --max-time 60 -K "$tmp/calibrate.cfg" ||
+        die "curl failed while calibrating"
+    while true; do
+        judged=$(($(verdicts) - before))
+        [ "$judged" -ge "$count" ] && break
+        [ $((($(date +%s%N) - start) / 1000000000)) -lt 120 ] || die "calibrating: node A judged $judged of $count new images in 120 s"
+        sleep 0.02
+    done
+    scanner_rate=$(awk -v n="$count" -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.1f", n * 1e9 / ns }')
+    log "calibration: node A's scanner judged $count new images at $scanner_rate images/s"
+}
+
 # measure LABEL PATHS: the time-to-block tool; prints its summary JSON.
 measure() {
     local label=$1 paths=$2 out
@@ -294,6 +318,7 @@ measure() {
 }
 
 : >"$tmp/phases.jsonl"
+scanner_rate=""
 idle_rss_kib=$(rss_kib a VmRSS)
 for phase in $PHASES; do
     case $phase in
@@ -304,10 +329,12 @@ for phase in $PHASES; do
             ;;
         busy)
             if [ "$BUSY_RATE" = auto ]; then
-                rate=$(awk -v r="$hash_rate" 'BEGIN { r = r * 0.8; printf "%d", r < 1 ? 1 : r }')
+                calibrate
+                rate=$(awk -v r="$scanner_rate" 'BEGIN { r = r * 0.8; printf "%d", r < 1 ? 1 : r }')
             else
                 rate=$BUSY_RATE
             fi
+            [ -f "$tmp/busy-paths.txt" ] || cp "$tmp/variant-paths.txt" "$tmp/busy-paths.txt"
             connections=4
             delay_ms=0
             [ "$rate" = max ] || delay_ms=$((connections * 1000 / rate))
@@ -335,7 +362,7 @@ EOF
             busy_seconds=$((BUSY_WARMUP + 2 + LISTED * (LIMIT_MS + SPACING_MS + 1000) / 1000))
             log "busy: wrk makes node A serve new images at ${rate} images/s (delay ${delay_ms} ms x $connections connections), ${BUSY_WARMUP}s before measuring"
             wrk_cmd=(wrk -t 1 -c "$connections" -d "${busy_seconds}s" --timeout 10s \
-                -H "Host: $zone_host" -s "$tmp/busy.lua" "http://127.0.0.1:${edge_port[a]}" -- "$tmp/variant-paths.txt")
+                -H "Host: $zone_host" -s "$tmp/busy.lua" "http://127.0.0.1:${edge_port[a]}" -- "$tmp/busy-paths.txt")
             [ -z "$cpu_load" ] || wrk_cmd=(taskset -c "$cpu_load" "${wrk_cmd[@]}")
             # Started directly (not through a function), so that $! is wrk itself and INT reaches it.
             WRK_DELAY_MS=$delay_ms "${wrk_cmd[@]}" >"$tmp/wrk-busy.log" 2>&1 &
@@ -359,7 +386,8 @@ EOF
             verdicts_after=$(verdicts)
             stop "$sampler_pid"
             stop "$wrk_pid" INT
-            served=$(sed -n 's/^WRK_JSON //p' "$tmp/wrk-busy.log" | jq -r '.requests' 2>/dev/null || echo "?")
+            served=$(sed -n 's/^WRK_JSON //p' "$tmp/wrk-busy.log" |
+                jq -r '"\(.requests) in \(.duration_us / 1e6 | floor) s, \(.requests / (.duration_us / 1e6) * 10 | round / 10)/s"' 2>/dev/null || echo "?")
             scans_per_s=$(awk -v d=$((verdicts_after - verdicts_before)) -v ms="$elapsed_ms" 'BEGIN { printf "%.1f", d * 1000 / ms }')
             peak_rss_kib=$(rss_kib a VmHWM)
             sampled=$(awk '{ if ($2 > r) r = $2; if ($3 > p) p = $3; if ($5 != "" && $5 > q) q = $5; if ($5 != "") seen = 1 }
@@ -380,7 +408,7 @@ echo
 echo "Time to block, $(date -u +%Y-%m-%dT%H:%MZ): $(nproc) cores, load average before $load_before, after $load_after;" \
     "${cpu_a:+node A on CPU $cpu_a, the rest on CPU $cpu_load; }poll every ${POLL_MS} ms (HEAD), limit ${LIMIT_MS} ms per photo"
 echo "node A: Scanner Workers $WORKERS, QueueCapacity $QUEUE_CAPACITY, MaxObjectBytes $MAX_OBJECT_BYTES; node B: Scan $NODE_B_SCAN;" \
-    "scanproxy hash on node A's cores: $hash_rate images/s"
+    "scanproxy hash on node A's cores: $hash_rate images/s${scanner_rate:+; the scanner of node A on a burst of new images: $scanner_rate images/s}"
 echo
 jq -rs '
   def v(s; k): if s == null then "-" else (s[k] | tostring) end;
