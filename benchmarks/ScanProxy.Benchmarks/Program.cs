@@ -7,6 +7,8 @@ switch (args.Length > 0 ? args[0] : "")
         return MatchingLatency.Run(args[1..]);
     case "matching-load":
         return ListLoadMeasurement.Run(args[1..]);
+    case "scanning":
+        return ScanProxy.Benchmarks.Scanning.ScanningTool.Run(args[1..]);
     case "matching-layouts":
         return LayoutComparison.Run(args[1..]);
 }
