@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using ScanProxy.Pdq;
 
 namespace ScanProxy.Matching;
@@ -37,7 +38,7 @@ internal sealed class PdqCollector : EntryCollector
 
     public override int CountDistinct()
     {
-        var (hashes, _) = SortLines(MihLayout.For(Lines));
+        var (hashes, _, _) = SortLines(MihLayout.For(Lines));
         return Fold(hashes, null, null);
     }
 
@@ -46,65 +47,58 @@ internal sealed class PdqCollector : EntryCollector
     public PdqIndex BuildIndex(MihLayout? layout)
     {
         layout ??= MihLayout.For(Lines);
-        var (hashes, lines) = SortLines(layout);
+        var (hashes, lines, sortBuffers) = SortLines(layout);
         var entryCount = Fold(hashes, lines, null);
         var ids = new EntryIds.Builder(entryCount, CountIdBytes(hashes, lines));
         Fold(hashes, lines, ids);
         Reset();
 
         var entries = entryCount == hashes.Length ? hashes : hashes.AsSpan(0, entryCount).ToArray();
-        var keys = SubstringKeys(entries, layout);
         var tables = new MihTable[layout.Substrings];
-        Parallel.For(0, tables.Length, t =>
-        {
-            tables[t] = t == 0 ? MihTable.BuildSorted(entries, layout) : MihTable.Build(keys[t]!, layout);
-            keys[t] = null;
-        });
+        tables[0] = MihTable.BuildSorted(entries, layout);
+
+        // One staging buffer per worker thread, not per table, starting with the two the sort used: each is 8 bytes
+        // per entry of memory, and memory touched for the first time costs more than the work done in it.
+        var spare = new ConcurrentBag<ulong[]>(sortBuffers);
+        Parallel.For(
+            1,
+            tables.Length,
+            () => spare.TryTake(out var buffer) ? buffer : GC.AllocateUninitializedArray<ulong>(entries.Length),
+            (t, _, staging) =>
+            {
+                tables[t] = MihTable.Build(entries, t, layout, staging);
+                return staging;
+            },
+            spare.Add);
         return new PdqIndex(entries, ids.Build(), layout, tables);
     }
 
-    /// <summary>The key of every entry in every substring but the first, from one pass over the entries.</summary>
-    private static uint[]?[] SubstringKeys(PdqHash[] entries, MihLayout layout)
+    /// <summary>
+    /// The hashes sorted by (substring-0 key, hash), with their line numbers; equal hashes keep line order. The two
+    /// buffers of the sort, one value per line, are handed back for reuse.
+    /// </summary>
+    private (PdqHash[] Hashes, int[] Lines, ulong[][] SortBuffers) SortLines(MihLayout layout)
     {
-        var keys = new uint[]?[layout.Substrings];
-        for (var t = 1; t < keys.Length; t++)
-        {
-            keys[t] = GC.AllocateUninitializedArray<uint>(entries.Length);
-        }
-
-        for (var e = 0; e < entries.Length; e++)
-        {
-            for (var t = 1; t < keys.Length; t++)
-            {
-                keys[t]![e] = layout.Key(entries[e], t);
-            }
-        }
-
-        return keys;
-    }
-
-    /// <summary>The hashes sorted by (substring-0 key, hash), with their line numbers; equal hashes keep line order.</summary>
-    private (PdqHash[] Hashes, int[] Lines) SortLines(MihLayout layout)
-    {
-        var pairs = new ulong[_hashes.Count];
+        var pairs = GC.AllocateUninitializedArray<ulong>(_hashes.Count);
+        var scratch = GC.AllocateUninitializedArray<ulong>(_hashes.Count);
         for (var i = 0; i < pairs.Length; i++)
         {
             pairs[i] = ((ulong)layout.Key(_hashes[i], 0) << 32) | (uint)i;
         }
 
-        pairs = RadixSort.SortByField(pairs, new ulong[pairs.Length], 32, layout.Bits);
-        var hashes = new PdqHash[pairs.Length];
-        var lines = new int[pairs.Length];
-        for (var i = 0; i < pairs.Length; i++)
+        var sorted = RadixSort.SortByField(pairs, scratch, 32, layout.Bits);
+        var hashes = GC.AllocateUninitializedArray<PdqHash>(sorted.Length);
+        var lines = GC.AllocateUninitializedArray<int>(sorted.Length);
+        for (var i = 0; i < sorted.Length; i++)
         {
-            lines[i] = (int)(uint)pairs[i];
+            lines[i] = (int)(uint)sorted[i];
             hashes[i] = _hashes[lines[i]];
         }
 
         var start = 0;
-        for (var i = 1; i <= pairs.Length; i++)
+        for (var i = 1; i <= sorted.Length; i++)
         {
-            if (i == pairs.Length || (pairs[i] >> 32) != (pairs[start] >> 32))
+            if (i == sorted.Length || (sorted[i] >> 32) != (sorted[start] >> 32))
             {
                 if (i - start > 1)
                 {
@@ -116,7 +110,7 @@ internal sealed class PdqCollector : EntryCollector
             }
         }
 
-        return (hashes, lines);
+        return (hashes, lines, [pairs, scratch]);
     }
 
     /// <summary>
