@@ -19,10 +19,10 @@ internal sealed class ScanMetrics
     /// <summary>Stage tag: undoing the Content-Encoding, SHA-256 and the verdict lookup.</summary>
     public const string DigestStage = "digest";
 
-    /// <summary>
-    /// Stage tag: decoding the image and computing its eight PDQ hashes. One call to the PDQ library until it lets the
-    /// host decode and hash apart; then decoding moves to a stage of its own.
-    /// </summary>
+    /// <summary>Stage tag: decoding the image (header checks and limits included).</summary>
+    public const string DecodeStage = "decode";
+
+    /// <summary>Stage tag: computing the eight PDQ hashes from the decoded pixels.</summary>
     public const string HashStage = "hash";
 
     /// <summary>Stage tag: matching against the zone's lists.</summary>

@@ -336,15 +336,19 @@ internal sealed partial class ScanPipeline
         ScannedObject scanned;
         try
         {
-            var result = PdqHasher.HashImage(bytes, DecodeOptions(options), dihedral: true);
-            scanned = ScannedObject.Hashed(result);
+            // PdqHasher.HashImage in two steps, so that decoding and hashing are timed apart.
+            using var image = ImageDecoder.Decode(bytes, DecodeOptions(options));
+            Stage(ScanMetrics.DecodeStage, started);
+            started = Stopwatch.GetTimestamp();
+            scanned = ScannedObject.Hashed(PdqHasher.HashDecoded(image, dihedral: true));
+            Stage(ScanMetrics.HashStage, started);
         }
         catch (ImageDecodeException e)
         {
             scanned = ScannedObject.Undecodable(ScanReasons.For(e.Reason));
+            Stage(ScanMetrics.DecodeStage, started);
         }
 
-        Stage(ScanMetrics.HashStage, started);
         _cache.Set(digest, scanned);
         return scanned;
     }

@@ -162,6 +162,7 @@ public sealed class MetricsEndToEndTests
         ("scanproxy_scans_total", [("zone", "shop"), ("result", "match"), ("reason", "pdq")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "fetch")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "digest")]),
+        ("scanproxy_scan_duration_seconds_bucket", [("stage", "decode")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "hash")]),
         ("scanproxy_scan_duration_seconds_bucket", [("stage", "match")]),
         ("scanproxy_scan_duration_seconds_sum", [("stage", "hash")]),

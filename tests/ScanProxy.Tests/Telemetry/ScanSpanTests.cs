@@ -41,6 +41,6 @@ public sealed class ScanSpanTests : ScannerTestBase
         Assert.That(outcome.Result, Is.EqualTo(ScanResult.Clean));
         var scan = _stopped.Single(a => a.OperationName == "scan" && Equals(a.GetTagItem("url.full"), url));
         var stages = _stopped.Where(a => a.ParentSpanId == scan.SpanId && a.TraceId == scan.TraceId).Select(a => a.OperationName);
-        Assert.That(stages, Is.EqualTo(new[] { "digest", "hash", "match" }));
+        Assert.That(stages, Is.EqualTo(new[] { "digest", "decode", "hash", "match" }));
     }
 }
