@@ -83,11 +83,16 @@ internal sealed partial class BlocklistCache
     }
 
     /// <summary>
-    /// Replaces the zone's blocklist with what <paramref name="fetch"/> returns. Changes applied while it runs are
+    /// Replaces the zone's blocklist with the URLs <paramref name="fetch"/> returns. Changes applied while it runs are
     /// replayed onto the result, so a block heard during the reload is not lost. Until the swap, lookups see the old list.
     /// </summary>
+    /// <remarks>
+    /// The store holds canonical URLs only, and <see cref="UrlCanonicalizer.TryCanonicalize"/> hands back the very
+    /// string it was given when it is canonical already, so checking costs a pass over each URL and no allocation;
+    /// it is kept because a hash written by hand (or by an older version) may hold any spelling.
+    /// </remarks>
     /// <returns>How many URLs the zone now blocks.</returns>
-    public async Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<BlockRecord>>> fetch, CancellationToken cancellationToken)
+    public async Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<string>>> fetch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(fetch);
@@ -100,17 +105,17 @@ internal sealed partial class BlocklistCache
 
         try
         {
-            var blocks = await fetch(cancellationToken);
-            var entries = new Entries();
-            foreach (var block in blocks)
+            var urls = await fetch(cancellationToken);
+            var entries = new Entries(urls.Count);
+            for (var i = 0; i < urls.Count; i++)
             {
-                if (UrlCanonicalizer.TryCanonicalize(block.Url, ignoreQueryString: false, out var url))
+                if (UrlCanonicalizer.TryCanonicalize(urls[i], ignoreQueryString: false, out var url))
                 {
                     entries.Add(url);
                 }
                 else
                 {
-                    Log.NotAUrl(_logger, zone, block.Url);
+                    Log.NotAUrl(_logger, zone, urls[i]);
                 }
             }
 
@@ -140,6 +145,31 @@ internal sealed partial class BlocklistCache
                 list.Recording = null;
             }
         }
+    }
+
+    /// <summary>
+    /// Replaces the zone's blocklist with the URLs of the records <paramref name="fetch"/> returns, as
+    /// <see cref="ReloadAsync(string, Func{CancellationToken, Task{IReadOnlyList{string}}}, CancellationToken)"/> does:
+    /// for callers that hold whole records (tests, benchmarks).
+    /// </summary>
+    /// <returns>How many URLs the zone now blocks.</returns>
+    public Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<BlockRecord>>> fetch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return ReloadAsync(
+            zone,
+            async ct =>
+            {
+                var blocks = await fetch(ct);
+                var urls = new string[blocks.Count];
+                for (var i = 0; i < urls.Length; i++)
+                {
+                    urls[i] = blocks[i].Url;
+                }
+
+                return (IReadOnlyList<string>)urls;
+            },
+            cancellationToken);
     }
 
     /// <summary>Forgets every zone not in <paramref name="zones"/> (zones removed from the configuration).</summary>
@@ -237,14 +267,18 @@ internal sealed partial class BlocklistCache
     // One zone's blocked URLs. Writers hold the zone's lock; readers only call ContainsKey.
     private sealed class Entries
     {
-        // Key → how many distinct canonical URLs (differing only in scheme or port) share it.
-        private readonly ConcurrentDictionary<string, int> _byUrl = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, int> _byPath = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _urls = new(StringComparer.Ordinal);
+        // Key → how many distinct canonical URLs (differing only in scheme or port) share it. Sized for the load up
+        // front (growing rehashes every entry, several times over); one lock, since writers hold the zone's lock.
+        private readonly ConcurrentDictionary<string, int> _byUrl;
+        private readonly ConcurrentDictionary<string, int> _byPath;
+        private readonly HashSet<string> _urls;
         private volatile int _count;
 
-        public Entries()
+        public Entries(int capacity)
         {
+            _byUrl = new(concurrencyLevel: 1, capacity, StringComparer.Ordinal);
+            _byPath = new(concurrencyLevel: 1, capacity, StringComparer.Ordinal);
+            _urls = new(capacity, StringComparer.Ordinal);
             ByUrl = _byUrl.GetAlternateLookup<ReadOnlySpan<char>>();
             ByPath = _byPath.GetAlternateLookup<ReadOnlySpan<char>>();
         }
