@@ -297,9 +297,8 @@ internal sealed partial class BlocklistCache
             }
 
             var key = KeyOf(canonicalUrl, pathOnly: false);
-            _byUrl[key] = _byUrl.GetValueOrDefault(key) + 1;
-            var path = key.Contains('?', StringComparison.Ordinal) ? KeyOf(canonicalUrl, pathOnly: true) : key;
-            _byPath[path] = _byPath.GetValueOrDefault(path) + 1;
+            Retain(_byUrl, key);
+            Retain(_byPath, key.Contains('?', StringComparison.Ordinal) ? KeyOf(canonicalUrl, pathOnly: true) : key);
             _count = _urls.Count;
         }
 
@@ -313,6 +312,15 @@ internal sealed partial class BlocklistCache
             Release(_byUrl, KeyOf(canonicalUrl, pathOnly: false));
             Release(_byPath, KeyOf(canonicalUrl, pathOnly: true));
             _count = _urls.Count;
+        }
+
+        // One lookup for a new key, the common case of a load.
+        private static void Retain(ConcurrentDictionary<string, int> set, string key)
+        {
+            if (!set.TryAdd(key, 1))
+            {
+                set[key]++;
+            }
         }
 
         private static void Release(ConcurrentDictionary<string, int> set, string key)
