@@ -84,12 +84,20 @@ internal sealed partial class BlocklistCache
 
     /// <summary>
     /// Replaces the zone's blocklist with the URLs <paramref name="fetch"/> returns. Changes applied while it runs are
-    /// replayed onto the result, so a block heard during the reload is not lost. Until the swap, lookups see the old list.
+    /// replayed onto the result, so a block heard during the reload is not lost. A URL blocked both before and after
+    /// stays blocked throughout; one added or dropped by the reload changes state once.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// The first load builds the zone's list. Later ones change the list in place by the difference, usually a few
+    /// URLs or none: that takes lookups only, where building anew would allocate the lookup keys and dictionary nodes
+    /// of every URL again and leave the old ones to a full garbage collection.
+    /// </para>
+    /// <para>
     /// The store holds canonical URLs only, and <see cref="UrlCanonicalizer.TryCanonicalize"/> hands back the very
     /// string it was given when it is canonical already, so checking costs a pass over each URL and no allocation;
     /// it is kept because a hash written by hand (or by an older version) may hold any spelling.
+    /// </para>
     /// </remarks>
     /// <returns>How many URLs the zone now blocks.</returns>
     public async Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<string>>> fetch, CancellationToken cancellationToken)
@@ -106,12 +114,12 @@ internal sealed partial class BlocklistCache
         try
         {
             var urls = await fetch(cancellationToken);
-            var entries = new Entries(urls.Count);
+            var loaded = new HashSet<string>(urls.Count, StringComparer.Ordinal);
             for (var i = 0; i < urls.Count; i++)
             {
                 if (UrlCanonicalizer.TryCanonicalize(urls[i], ignoreQueryString: false, out var url))
                 {
-                    entries.Add(url);
+                    loaded.Add(url);
                 }
                 else
                 {
@@ -121,22 +129,36 @@ internal sealed partial class BlocklistCache
 
             lock (list.Gate)
             {
+                // Onto the snapshot first, so the list moves straight from its old state to the new one.
                 foreach (var (blocked, url) in list.Recording!)
                 {
                     if (blocked)
                     {
-                        entries.Add(url);
+                        loaded.Add(url);
                     }
                     else
                     {
-                        entries.Remove(url);
+                        loaded.Remove(url);
                     }
                 }
 
-                list.Entries = entries;
-            }
+                if (list.Entries is { } entries)
+                {
+                    entries.MoveTo(loaded);
+                }
+                else
+                {
+                    entries = new Entries(loaded.Count);
+                    foreach (var url in loaded)
+                    {
+                        entries.Add(url);
+                    }
 
-            return entries.Count;
+                    list.Entries = entries;
+                }
+
+                return entries.Count;
+            }
         }
         finally
         {
@@ -300,6 +322,35 @@ internal sealed partial class BlocklistCache
             Retain(_byUrl, key);
             Retain(_byPath, key.Contains('?', StringComparison.Ordinal) ? KeyOf(canonicalUrl, pathOnly: true) : key);
             _count = _urls.Count;
+        }
+
+        /// <summary>
+        /// Adds and removes URLs until this holds exactly <paramref name="urls"/>. Adds come first, so a path whose
+        /// blocked query changes stays blocked under another query throughout.
+        /// </summary>
+        public void MoveTo(HashSet<string> urls)
+        {
+            foreach (var url in urls)
+            {
+                Add(url);
+            }
+
+            List<string>? dropped = null;
+            foreach (var url in _urls)
+            {
+                if (!urls.Contains(url))
+                {
+                    (dropped ??= []).Add(url);
+                }
+            }
+
+            if (dropped is not null)
+            {
+                foreach (var url in dropped)
+                {
+                    Remove(url);
+                }
+            }
         }
 
         public void Remove(string canonicalUrl)

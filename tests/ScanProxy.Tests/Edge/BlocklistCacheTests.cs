@@ -192,6 +192,21 @@ public sealed class BlocklistCacheTests
     }
 
     [Test]
+    public async Task A_reload_that_changes_the_blocked_query_of_a_path_keeps_the_path_blocked()
+    {
+        var cache = await LoadedAsync("http://shop.example/a.jpg?v=1", "https://shop.example/b.jpg", "http://shop.example/b.jpg");
+        IReadOnlyList<string> now = ["http://shop.example/a.jpg?v=2", "http://shop.example/b.jpg"];
+
+        var count = await cache.ReloadAsync("shop", _ => Task.FromResult(now), CancellationToken.None);
+
+        Assert.That(count, Is.EqualTo(2));
+        Assert.That(cache.IsBlocked("shop", "http://shop.example/a.jpg?v=1"), Is.False);
+        Assert.That(cache.IsBlocked("shop", "http://shop.example/a.jpg?v=2"), Is.True);
+        Assert.That(cache.IsPathBlockedUnderAnotherQuery("shop", "http://shop.example/a.jpg"), Is.True);
+        Assert.That(cache.IsBlocked("shop", "https://shop.example/b.jpg"), Is.True, "the http spelling still blocks every scheme");
+    }
+
+    [Test]
     public async Task A_reload_from_block_records_enforces_their_urls()
     {
         var cache = new BlocklistCache(NullLogger<BlocklistCache>.Instance);
