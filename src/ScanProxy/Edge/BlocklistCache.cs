@@ -85,7 +85,8 @@ internal sealed partial class BlocklistCache
     /// <summary>
     /// Replaces the zone's blocklist with the URLs <paramref name="fetch"/> returns. Changes applied while it runs are
     /// replayed onto the result, so a block heard during the reload is not lost. A URL blocked both before and after
-    /// stays blocked throughout; one added or dropped by the reload changes state once.
+    /// stays blocked throughout; one added or dropped by the reload changes state once. One reload of a zone at a time
+    /// (<see cref="BlocklistSynchronizer"/> reloads the zones one after another).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -127,38 +128,8 @@ internal sealed partial class BlocklistCache
                 }
             }
 
-            lock (list.Gate)
-            {
-                // Onto the snapshot first, so the list moves straight from its old state to the new one.
-                foreach (var (blocked, url) in list.Recording!)
-                {
-                    if (blocked)
-                    {
-                        loaded.Add(url);
-                    }
-                    else
-                    {
-                        loaded.Remove(url);
-                    }
-                }
-
-                if (list.Entries is { } entries)
-                {
-                    entries.MoveTo(loaded);
-                }
-                else
-                {
-                    entries = new Entries(loaded.Count);
-                    foreach (var url in loaded)
-                    {
-                        entries.Add(url);
-                    }
-
-                    list.Entries = entries;
-                }
-
-                return entries.Count;
-            }
+            // Only a reload sets Entries, and a zone has one reload at a time: null here stays null until the swap.
+            return list.Entries is null ? Load(list, loaded) : Update(list, loaded);
         }
         finally
         {
@@ -166,6 +137,58 @@ internal sealed partial class BlocklistCache
             {
                 list.Recording = null;
             }
+        }
+    }
+
+    // The first load: builds the list outside the lock (the zone blocks nothing yet), then replays and publishes it.
+    private static int Load(ZoneBlocklist list, HashSet<string> loaded)
+    {
+        var entries = new Entries(loaded.Count);
+        foreach (var url in loaded)
+        {
+            entries.Add(url);
+        }
+
+        lock (list.Gate)
+        {
+            foreach (var (blocked, url) in list.Recording!)
+            {
+                if (blocked)
+                {
+                    entries.Add(url);
+                }
+                else
+                {
+                    entries.Remove(url);
+                }
+            }
+
+            list.Entries = entries;
+            return entries.Count;
+        }
+    }
+
+    // A later load: moves the list in force to the snapshot plus the changes heard meanwhile, in place.
+    private static int Update(ZoneBlocklist list, HashSet<string> loaded)
+    {
+        lock (list.Gate)
+        {
+            // Onto the snapshot first, so the list moves straight from its old state to the new one.
+            foreach (var (blocked, url) in list.Recording!)
+            {
+                if (blocked)
+                {
+                    loaded.Add(url);
+                }
+                else
+                {
+                    loaded.Remove(url);
+                }
+            }
+
+            var entries = list.Entries!;
+            entries.MoveTo(loaded);
+            return entries.Count;
         }
     }
 

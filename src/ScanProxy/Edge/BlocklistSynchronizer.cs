@@ -124,12 +124,18 @@ internal sealed partial class BlocklistSynchronizer : BackgroundService
     {
         var zones = _zones.Current.Zones;
         var complete = true;
+        if (reloadAll)
+        {
+            // Forgotten rather than bypassed: a zone whose forced reload fails is reloaded at the next attempt too.
+            _loadedVersions.Clear();
+        }
+
         foreach (var zone in zones.Keys)
         {
             try
             {
                 var version = await _store.GetBlocklistVersionAsync(zone, cancellationToken);
-                if (!reloadAll && _loadedVersions.TryGetValue(zone, out var loaded) && loaded == version && _cache.IsLoaded(zone))
+                if (_loadedVersions.TryGetValue(zone, out var loaded) && loaded == version && _cache.IsLoaded(zone))
                 {
                     Log.Unchanged(_logger, zone, version);
                     continue;
@@ -160,6 +166,8 @@ internal sealed partial class BlocklistSynchronizer : BackgroundService
         }
 
         _cache.RetainZones(zones);
+
+        // Removing while enumerating a Dictionary is allowed (since .NET Core 3.0).
         foreach (var zone in _loadedVersions.Keys)
         {
             if (!zones.ContainsKey(zone))
