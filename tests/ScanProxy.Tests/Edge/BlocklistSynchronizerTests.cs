@@ -144,6 +144,18 @@ public sealed class BlocklistSynchronizerTests
     }
 
     [Test]
+    public async Task A_change_of_zones_reloads_every_zone_even_when_no_version_moved()
+    {
+        var node = await StartNodeAsync(TimeSpan.FromHours(1));
+        await WriteByHandAsync("http://shop.example/by-hand.jpg");
+
+        node.AddZone("blog", "blog.example");
+
+        await Eventually.TrueAsync(() => node.Cache.IsBlocked("shop", "http://shop.example/by-hand.jpg"), "the reload after the zones changed");
+        Assert.That(node.Cache.IsLoaded("blog"), Is.True);
+    }
+
+    [Test]
     public async Task Start_up_loads_a_blocklist_written_by_hand()
     {
         await WriteByHandAsync("http://shop.example/by-hand.jpg");
@@ -177,18 +189,19 @@ public sealed class BlocklistSynchronizerTests
     {
         private readonly ListLogger _log = new();
         private readonly ILoggerFactory _loggers;
+        private readonly IConfigurationRoot _configuration;
         private readonly ZoneRegistry _zones;
         private readonly BlocklistSynchronizer _synchronizer;
 
         public Node(IScanProxyStore store, TimeSpan resyncInterval)
         {
             _loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Debug).AddProvider(new ListLoggerProvider(_log)));
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            _configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ScanProxy:Zones:shop:Hosts:0"] = "shop.example",
                 ["ScanProxy:Zones:shop:Origins:0"] = "http://127.0.0.1:9",
             }).Build();
-            _zones = new ZoneRegistry(configuration, NullLogger<ZoneRegistry>.Instance);
+            _zones = new ZoneRegistry(_configuration, NullLogger<ZoneRegistry>.Instance);
             Cache = new BlocklistCache(NullLogger<BlocklistCache>.Instance);
             _synchronizer = new BlocklistSynchronizer(
                 Cache,
@@ -204,6 +217,14 @@ public sealed class BlocklistSynchronizerTests
         public int UnchangedCount => _log.Lines.Count(l => l.Contains("unchanged, not reloaded", StringComparison.Ordinal));
 
         public Task StartAsync() => _synchronizer.StartAsync(CancellationToken.None);
+
+        /// <summary>Adds a zone to the configuration and reloads it, as an edit of the configuration file would.</summary>
+        public void AddZone(string name, string host)
+        {
+            _configuration[$"ScanProxy:Zones:{name}:Hosts:0"] = host;
+            _configuration[$"ScanProxy:Zones:{name}:Origins:0"] = "http://127.0.0.1:9";
+            _configuration.Reload();
+        }
 
         public async ValueTask DisposeAsync()
         {
