@@ -3,12 +3,14 @@ using System.Text.Json.Nodes;
 using ScanProxy.EndToEnd.Tests.Infrastructure;
 using ScanProxy.Store;
 using ScanProxy.Testing;
+using StackExchange.Redis;
 
 namespace ScanProxy.EndToEnd.Tests;
 
 /// <summary>
 /// Two proxy processes on one redis-server: a block made through node A's admin API is enforced by node B within
-/// a second, and a store outage neither unblocks anything nor stops serving (SPEC §6, §8).
+/// a second, a block whose message was missed is enforced after the next periodic resync (1 s here), and a store
+/// outage neither unblocks anything nor stops serving (SPEC §6, §8).
 /// </summary>
 [NonParallelizable]
 public sealed class SharedStoreTests
@@ -34,6 +36,7 @@ public sealed class SharedStoreTests
               "ScanProxy": {
                 "Store": { "Redis": "{{_redis.Configuration}}" },
                 "Admin": { "ApiKeys": [ "{{Key}}" ] },
+                "Blocklist": { "ResyncInterval": "00:00:01" },
                 "Zones": { "shop": { "Hosts": [ "shop.example" ], "Origins": [ "{{_origin.Url}}" ] } }
               }
             }
@@ -104,6 +107,26 @@ public sealed class SharedStoreTests
 
         await Eventually.TrueAsync(async () => await _nodeA.StatusAsync("shop.example", path) == 200, s_target, "node A to unblock");
         await Eventually.TrueAsync(async () => await _nodeB.StatusAsync("shop.example", path) == 200, s_target, "node B to unblock");
+    }
+
+    [Test]
+    public async Task A_block_whose_message_was_missed_is_enforced_by_every_node_after_the_periodic_resync()
+    {
+        const string path = "/img/message-missed.jpg";
+        Assert.That(await _nodeB.StatusAsync("shop.example", path), Is.EqualTo(200));
+
+        // What a block writes, without the pub/sub message: as if both nodes had missed it.
+        await using (var client = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            var keys = new StoreKeys("scanproxy:");
+            var transaction = client.GetDatabase().CreateTransaction();
+            _ = transaction.HashSetAsync(keys.Blocks("shop"), "http://shop.example" + path, "{}");
+            _ = transaction.StringIncrementAsync(keys.BlocklistVersion("shop"));
+            Assert.That(await transaction.ExecuteAsync(), Is.True);
+        }
+
+        await Eventually.TrueAsync(async () => await _nodeA.StatusAsync("shop.example", path) == 451, TimeSpan.FromSeconds(15), "node A to enforce the missed block");
+        await Eventually.TrueAsync(async () => await _nodeB.StatusAsync("shop.example", path) == 451, TimeSpan.FromSeconds(15), "node B to enforce the missed block");
     }
 
     [Test]

@@ -83,11 +83,25 @@ internal sealed partial class BlocklistCache
     }
 
     /// <summary>
-    /// Replaces the zone's blocklist with what <paramref name="fetch"/> returns. Changes applied while it runs are
-    /// replayed onto the result, so a block heard during the reload is not lost. Until the swap, lookups see the old list.
+    /// Replaces the zone's blocklist with the URLs <paramref name="fetch"/> returns. Changes applied while it runs are
+    /// replayed onto the result, so a block heard during the reload is not lost. A URL blocked both before and after
+    /// stays blocked throughout; one added or dropped by the reload changes state once. One reload of a zone at a time
+    /// (<see cref="BlocklistSynchronizer"/> reloads the zones one after another).
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The first load builds the zone's list. Later ones change the list in place by the difference, usually a few
+    /// URLs or none: that takes lookups only, where building anew would allocate the lookup keys and dictionary nodes
+    /// of every URL again and leave the old ones to a full garbage collection.
+    /// </para>
+    /// <para>
+    /// The store holds canonical URLs only, and <see cref="UrlCanonicalizer.TryCanonicalize"/> hands back the very
+    /// string it was given when it is canonical already, so checking costs a pass over each URL and no allocation;
+    /// it is kept because a hash written by hand (or by an older version) may hold any spelling.
+    /// </para>
+    /// </remarks>
     /// <returns>How many URLs the zone now blocks.</returns>
-    public async Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<BlockRecord>>> fetch, CancellationToken cancellationToken)
+    public async Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<string>>> fetch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(fetch);
@@ -100,38 +114,22 @@ internal sealed partial class BlocklistCache
 
         try
         {
-            var blocks = await fetch(cancellationToken);
-            var entries = new Entries();
-            foreach (var block in blocks)
+            var urls = await fetch(cancellationToken);
+            var loaded = new HashSet<string>(urls.Count, StringComparer.Ordinal);
+            for (var i = 0; i < urls.Count; i++)
             {
-                if (UrlCanonicalizer.TryCanonicalize(block.Url, ignoreQueryString: false, out var url))
+                if (UrlCanonicalizer.TryCanonicalize(urls[i], ignoreQueryString: false, out var url))
                 {
-                    entries.Add(url);
+                    loaded.Add(url);
                 }
                 else
                 {
-                    Log.NotAUrl(_logger, zone, block.Url);
+                    Log.NotAUrl(_logger, zone, urls[i]);
                 }
             }
 
-            lock (list.Gate)
-            {
-                foreach (var (blocked, url) in list.Recording!)
-                {
-                    if (blocked)
-                    {
-                        entries.Add(url);
-                    }
-                    else
-                    {
-                        entries.Remove(url);
-                    }
-                }
-
-                list.Entries = entries;
-            }
-
-            return entries.Count;
+            // Only a reload sets Entries, and a zone has one reload at a time: null here stays null until the swap.
+            return list.Entries is null ? Load(list, loaded) : Update(list, loaded);
         }
         finally
         {
@@ -140,6 +138,83 @@ internal sealed partial class BlocklistCache
                 list.Recording = null;
             }
         }
+    }
+
+    // The first load: builds the list outside the lock (the zone blocks nothing yet), then replays and publishes it.
+    private static int Load(ZoneBlocklist list, HashSet<string> loaded)
+    {
+        var entries = new Entries(loaded.Count);
+        foreach (var url in loaded)
+        {
+            entries.Add(url);
+        }
+
+        lock (list.Gate)
+        {
+            foreach (var (blocked, url) in list.Recording!)
+            {
+                if (blocked)
+                {
+                    entries.Add(url);
+                }
+                else
+                {
+                    entries.Remove(url);
+                }
+            }
+
+            list.Entries = entries;
+            return entries.Count;
+        }
+    }
+
+    // A later load: moves the list in force to the snapshot plus the changes heard meanwhile, in place.
+    private static int Update(ZoneBlocklist list, HashSet<string> loaded)
+    {
+        lock (list.Gate)
+        {
+            // Onto the snapshot first, so the list moves straight from its old state to the new one.
+            foreach (var (blocked, url) in list.Recording!)
+            {
+                if (blocked)
+                {
+                    loaded.Add(url);
+                }
+                else
+                {
+                    loaded.Remove(url);
+                }
+            }
+
+            var entries = list.Entries!;
+            entries.MoveTo(loaded);
+            return entries.Count;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the zone's blocklist with the URLs of the records <paramref name="fetch"/> returns, as
+    /// <see cref="ReloadAsync(string, Func{CancellationToken, Task{IReadOnlyList{string}}}, CancellationToken)"/> does:
+    /// for callers that hold whole records (tests, benchmarks).
+    /// </summary>
+    /// <returns>How many URLs the zone now blocks.</returns>
+    public Task<int> ReloadAsync(string zone, Func<CancellationToken, Task<IReadOnlyList<BlockRecord>>> fetch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return ReloadAsync(
+            zone,
+            async ct =>
+            {
+                var blocks = await fetch(ct);
+                var urls = new string[blocks.Count];
+                for (var i = 0; i < urls.Length; i++)
+                {
+                    urls[i] = blocks[i].Url;
+                }
+
+                return (IReadOnlyList<string>)urls;
+            },
+            cancellationToken);
     }
 
     /// <summary>Forgets every zone not in <paramref name="zones"/> (zones removed from the configuration).</summary>
@@ -237,14 +312,18 @@ internal sealed partial class BlocklistCache
     // One zone's blocked URLs. Writers hold the zone's lock; readers only call ContainsKey.
     private sealed class Entries
     {
-        // Key → how many distinct canonical URLs (differing only in scheme or port) share it.
-        private readonly ConcurrentDictionary<string, int> _byUrl = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, int> _byPath = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _urls = new(StringComparer.Ordinal);
+        // Key → how many distinct canonical URLs (differing only in scheme or port) share it. Sized for the load up
+        // front (growing rehashes every entry, several times over); one lock, since writers hold the zone's lock.
+        private readonly ConcurrentDictionary<string, int> _byUrl;
+        private readonly ConcurrentDictionary<string, int> _byPath;
+        private readonly HashSet<string> _urls;
         private volatile int _count;
 
-        public Entries()
+        public Entries(int capacity)
         {
+            _byUrl = new(concurrencyLevel: 1, capacity, StringComparer.Ordinal);
+            _byPath = new(concurrencyLevel: 1, capacity, StringComparer.Ordinal);
+            _urls = new(capacity, StringComparer.Ordinal);
             ByUrl = _byUrl.GetAlternateLookup<ReadOnlySpan<char>>();
             ByPath = _byPath.GetAlternateLookup<ReadOnlySpan<char>>();
         }
@@ -263,10 +342,38 @@ internal sealed partial class BlocklistCache
             }
 
             var key = KeyOf(canonicalUrl, pathOnly: false);
-            _byUrl[key] = _byUrl.GetValueOrDefault(key) + 1;
-            var path = key.Contains('?', StringComparison.Ordinal) ? KeyOf(canonicalUrl, pathOnly: true) : key;
-            _byPath[path] = _byPath.GetValueOrDefault(path) + 1;
+            Retain(_byUrl, key);
+            Retain(_byPath, key.Contains('?', StringComparison.Ordinal) ? KeyOf(canonicalUrl, pathOnly: true) : key);
             _count = _urls.Count;
+        }
+
+        /// <summary>
+        /// Adds and removes URLs until this holds exactly <paramref name="urls"/>. Adds come first, so a path whose
+        /// blocked query changes stays blocked under another query throughout.
+        /// </summary>
+        public void MoveTo(HashSet<string> urls)
+        {
+            foreach (var url in urls)
+            {
+                Add(url);
+            }
+
+            List<string>? dropped = null;
+            foreach (var url in _urls)
+            {
+                if (!urls.Contains(url))
+                {
+                    (dropped ??= []).Add(url);
+                }
+            }
+
+            if (dropped is not null)
+            {
+                foreach (var url in dropped)
+                {
+                    Remove(url);
+                }
+            }
         }
 
         public void Remove(string canonicalUrl)
@@ -279,6 +386,15 @@ internal sealed partial class BlocklistCache
             Release(_byUrl, KeyOf(canonicalUrl, pathOnly: false));
             Release(_byPath, KeyOf(canonicalUrl, pathOnly: true));
             _count = _urls.Count;
+        }
+
+        // One lookup for a new key, the common case of a load.
+        private static void Retain(ConcurrentDictionary<string, int> set, string key)
+        {
+            if (!set.TryAdd(key, 1))
+            {
+                set[key]++;
+            }
         }
 
         private static void Release(ConcurrentDictionary<string, int> set, string key)

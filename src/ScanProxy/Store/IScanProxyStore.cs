@@ -24,6 +24,19 @@ internal interface IScanProxyStore
     Task<IReadOnlyList<BlockRecord>> GetBlocksAsync(string zone, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every blocked canonical URL of a zone, without the records: what a node's copy of the blocklist needs, at a
+    /// fraction of the cost of <see cref="GetBlocksAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetBlockedUrlsAsync(string zone, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The zone's blocklist version: it moves with every block or unblock written to the store (from any node, and
+    /// also when writes queued during an outage are written), so a copy loaded at version V is complete as long as
+    /// the version still reads V. A zone never written through the store reads 0.
+    /// </summary>
+    Task<long> GetBlocklistVersionAsync(string zone, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Calls <paramref name="handler"/> for every block or unblock made by any node, and with
     /// <see cref="BlocklistChangeKind.Resync"/> after the connection comes back (messages may have been missed).
     /// </summary>

@@ -29,6 +29,15 @@ namespace ScanProxy.Store;
 /// it too when the store started while the server was down, as soon as it is up. Handlers should be
 /// idempotent (set semantics): a block of a URL already blocked is delivered like any other.
 /// </para>
+/// <para>
+/// Blocklist version: a block or unblock raises the zone's version key (<see cref="StoreKeys.BlocklistVersion"/>) in
+/// the same MULTI/EXEC transaction as the hash write, so the hash never changes under an unchanged version, not
+/// even when the connection breaks or the process dies between the two commands (a batch would pipeline them
+/// just as cheaply but not make them all-or-nothing). Both keys share the zone's hash tag, so a transaction is
+/// legal on Redis Cluster. A queued write raises it when it is written. The version counts writes, not changes:
+/// blocking a URL already blocked raises it too, which costs other nodes one needless reload, never a missed
+/// change. The message is published after EXEC on the same connection, so a node that hears it finds the write.
+/// </para>
 /// </remarks>
 internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDisposable, IDisposable
 {
@@ -138,6 +147,7 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         RequireText(block.Zone, "zone");
         RequireText(block.Url, "url");
         var key = _keys.Blocks(block.Zone);
+        var version = _keys.BlocklistVersion(block.Zone);
         var value = JsonSerializer.Serialize(block, StoreJsonContext.Default.BlockRecord);
         var message = Message(BlocklistMessage.BlockedKind, block.Zone, block.Url);
         var url = block.Url;
@@ -146,11 +156,12 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         return WriteAsync(
             async db =>
             {
-                var batch = db.CreateBatch();
-                var added = batch.HashSetAsync(key, url, value, When.NotExists);
-                var published = batch.PublishAsync(channel, message);
-                batch.Execute();
-                await Task.WhenAll(added, published).ConfigureAwait(false);
+                var transaction = db.CreateTransaction();
+                var added = transaction.HashSetAsync(key, url, value, When.NotExists);
+                var raised = transaction.StringIncrementAsync(version);
+                var committed = transaction.ExecuteAsync();
+                var published = db.PublishAsync(channel, message);
+                await Task.WhenAll(committed, added, raised, published).ConfigureAwait(false);
                 return added.Result;
             },
             cancellationToken);
@@ -162,17 +173,19 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
         RequireText(zone, nameof(zone));
         RequireText(canonicalUrl, nameof(canonicalUrl));
         var key = _keys.Blocks(zone);
+        var version = _keys.BlocklistVersion(zone);
         var message = Message(BlocklistMessage.UnblockedKind, zone, canonicalUrl);
         var channel = _keys.BlocklistChannel;
         Deliver(new BlocklistChange(BlocklistChangeKind.Unblocked, zone, canonicalUrl));
         return WriteAsync(
             async db =>
             {
-                var batch = db.CreateBatch();
-                var removed = batch.HashDeleteAsync(key, canonicalUrl);
-                var published = batch.PublishAsync(channel, message);
-                batch.Execute();
-                await Task.WhenAll(removed, published).ConfigureAwait(false);
+                var transaction = db.CreateTransaction();
+                var removed = transaction.HashDeleteAsync(key, canonicalUrl);
+                var raised = transaction.StringIncrementAsync(version);
+                var committed = transaction.ExecuteAsync();
+                var published = db.PublishAsync(channel, message);
+                await Task.WhenAll(committed, removed, raised, published).ConfigureAwait(false);
                 return removed.Result;
             },
             cancellationToken);
@@ -194,6 +207,41 @@ internal sealed partial class RedisScanProxyStore : IScanProxyStore, IAsyncDispo
                 }
 
                 return (IReadOnlyList<BlockRecord>)blocks;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> GetBlockedUrlsAsync(string zone, CancellationToken cancellationToken = default)
+    {
+        RequireText(zone, nameof(zone));
+        var key = _keys.Blocks(zone);
+        return ReadAsync(
+            async db =>
+            {
+                // HKEYS: the field names are the URLs; the records (about 150 bytes of JSON each) stay on the server.
+                var fields = await db.HashKeysAsync(key).ConfigureAwait(false);
+                var urls = new string[fields.Length];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    urls[i] = fields[i]!;
+                }
+
+                return (IReadOnlyList<string>)urls;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> GetBlocklistVersionAsync(string zone, CancellationToken cancellationToken = default)
+    {
+        RequireText(zone, nameof(zone));
+        var key = _keys.BlocklistVersion(zone);
+        return ReadAsync(
+            async db =>
+            {
+                var version = await db.StringGetAsync(key).ConfigureAwait(false);
+                return version.IsNull ? 0L : (long)version;
             },
             cancellationToken);
     }

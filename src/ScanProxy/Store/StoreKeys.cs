@@ -8,6 +8,7 @@ namespace ScanProxy.Store;
 /// <c>scanproxy:</c> the layout is:
 /// <list type="table">
 /// <item><term><c>scanproxy:{zone:Z}:blocks</c></term><description>hash: canonical URL → <see cref="BlockRecord"/> JSON.</description></item>
+/// <item><term><c>scanproxy:{zone:Z}:version</c></term><description>string (integer): raised by every block and unblock of the zone, in the same transaction as the hash; missing reads as 0. Nodes reload the zone's blocklist only when it moved.</description></item>
 /// <item><term><c>scanproxy:{zone:Z}:allowed</c></term><description>set: SHA-256 digests reviewed as allowed in the zone.</description></item>
 /// <item><term><c>scanproxy:{zone:Z}:detections</c></term><description>sorted set: detection id scored by detection time (Unix ms).</description></item>
 /// <item><term><c>scanproxy:{detections}:items</c></term><description>hash: detection id → <see cref="DetectionRecord"/> JSON.</description></item>
@@ -70,6 +71,9 @@ internal sealed class StoreKeys
 
     /// <summary>A zone's blocklist.</summary>
     public RedisKey Blocks(string zone) => ZoneKey(zone, ":blocks");
+
+    /// <summary>A zone's blocklist version: raised with every change of <see cref="Blocks"/>.</summary>
+    public RedisKey BlocklistVersion(string zone) => ZoneKey(zone, ":version");
 
     /// <summary>A zone's allowed digests.</summary>
     public RedisKey AllowedDigests(string zone) => ZoneKey(zone, ":allowed");

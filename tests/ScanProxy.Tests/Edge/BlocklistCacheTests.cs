@@ -16,8 +16,8 @@ public sealed class BlocklistCacheTests
     private static async Task<BlocklistCache> LoadedAsync(params string[] urls)
     {
         var cache = new BlocklistCache(NullLogger<BlocklistCache>.Instance);
-        IReadOnlyList<BlockRecord> blocks = urls.Select(u => Block(u)).ToArray();
-        await cache.ReloadAsync("shop", _ => Task.FromResult(blocks), CancellationToken.None);
+        IReadOnlyList<string> stored = urls;
+        await cache.ReloadAsync("shop", _ => Task.FromResult(stored), CancellationToken.None);
         return cache;
     }
 
@@ -163,7 +163,7 @@ public sealed class BlocklistCacheTests
     public async Task Changes_heard_while_a_reload_is_fetching_are_not_lost()
     {
         var cache = await LoadedAsync("http://shop.example/old.jpg", "http://shop.example/gone.jpg");
-        IReadOnlyList<BlockRecord> snapshot = [Block("http://shop.example/old.jpg"), Block("http://shop.example/gone.jpg")];
+        IReadOnlyList<string> snapshot = ["http://shop.example/old.jpg", "http://shop.example/gone.jpg"];
 
         await cache.ReloadAsync("shop", _ =>
         {
@@ -182,7 +182,7 @@ public sealed class BlocklistCacheTests
     public async Task A_reload_replaces_the_list_and_drops_what_the_store_no_longer_has()
     {
         var cache = await LoadedAsync("http://shop.example/a.jpg");
-        IReadOnlyList<BlockRecord> now = [Block("http://shop.example/b.jpg")];
+        IReadOnlyList<string> now = ["http://shop.example/b.jpg"];
 
         var count = await cache.ReloadAsync("shop", _ => Task.FromResult(now), CancellationToken.None);
 
@@ -192,11 +192,38 @@ public sealed class BlocklistCacheTests
     }
 
     [Test]
+    public async Task A_reload_that_changes_the_blocked_query_of_a_path_keeps_the_path_blocked()
+    {
+        var cache = await LoadedAsync("http://shop.example/a.jpg?v=1", "https://shop.example/b.jpg", "http://shop.example/b.jpg");
+        IReadOnlyList<string> now = ["http://shop.example/a.jpg?v=2", "http://shop.example/b.jpg"];
+
+        var count = await cache.ReloadAsync("shop", _ => Task.FromResult(now), CancellationToken.None);
+
+        Assert.That(count, Is.EqualTo(2));
+        Assert.That(cache.IsBlocked("shop", "http://shop.example/a.jpg?v=1"), Is.False);
+        Assert.That(cache.IsBlocked("shop", "http://shop.example/a.jpg?v=2"), Is.True);
+        Assert.That(cache.IsPathBlockedUnderAnotherQuery("shop", "http://shop.example/a.jpg"), Is.True);
+        Assert.That(cache.IsBlocked("shop", "https://shop.example/b.jpg"), Is.True, "the http spelling still blocks every scheme");
+    }
+
+    [Test]
+    public async Task A_reload_from_block_records_enforces_their_urls()
+    {
+        var cache = new BlocklistCache(NullLogger<BlocklistCache>.Instance);
+        IReadOnlyList<BlockRecord> blocks = [Block("http://shop.example/a.jpg"), Block("HTTP://Shop.Example/%62.jpg")];
+
+        var count = await cache.ReloadAsync("shop", _ => Task.FromResult(blocks), CancellationToken.None);
+
+        Assert.That(count, Is.EqualTo(2));
+        Assert.That(cache.IsBlocked("shop", "http://shop.example/b.jpg"), Is.True);
+    }
+
+    [Test]
     public async Task A_failed_reload_keeps_the_list_in_force()
     {
         var cache = await LoadedAsync("http://shop.example/a.jpg");
 
-        Assert.ThrowsAsync<StoreUnavailableException>(() => cache.ReloadAsync("shop", _ => throw new StoreUnavailableException("down"), CancellationToken.None));
+        Assert.ThrowsAsync<StoreUnavailableException>(() => cache.ReloadAsync("shop", Task<IReadOnlyList<string>> (_) => throw new StoreUnavailableException("down"), CancellationToken.None));
 
         cache.Apply(Blocked("http://shop.example/b.jpg"));
         Assert.That(cache.IsBlocked("shop", "http://shop.example/a.jpg"), Is.True);

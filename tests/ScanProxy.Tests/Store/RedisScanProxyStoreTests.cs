@@ -1,4 +1,5 @@
 using ScanProxy.Store;
+using StackExchange.Redis;
 
 namespace ScanProxy.Tests.Store;
 
@@ -60,6 +61,48 @@ public sealed class RedisScanProxyStoreTests(StoreBackend backend)
 
         var urls = (await store.GetBlocksAsync("shop")).Select(b => b.Url);
         Assert.That(urls, Is.EqualTo((string[])["https://shop.example/b.jpg"]));
+    }
+
+    [Test]
+    public async Task The_blocklist_version_moves_with_every_block_and_unblock_of_its_zone_alone()
+    {
+        var store = Connect();
+        var before = await store.GetBlocklistVersionAsync("shop");
+
+        await store.BlockAsync(new BlockRecord("shop", "https://shop.example/a.jpg", "manual", s_t0));
+        var afterBlock = await store.GetBlocklistVersionAsync("shop");
+        await store.UnblockAsync("shop", "https://shop.example/a.jpg");
+        var afterUnblock = await store.GetBlocklistVersionAsync("shop");
+
+        Assert.That(before, Is.Zero);
+        Assert.That(afterBlock, Is.GreaterThan(before));
+        Assert.That(afterUnblock, Is.GreaterThan(afterBlock));
+        Assert.That(await store.GetBlocklistVersionAsync("other"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Blocked_urls_are_listed_without_their_records_for_their_zone_alone()
+    {
+        var store = Connect();
+        await store.BlockAsync(new BlockRecord("shop", "https://shop.example/a.jpg", "manual", s_t0));
+        await store.BlockAsync(new BlockRecord("shop", "https://shop.example/b.jpg?v=1", "manual", s_t0));
+        await store.BlockAsync(new BlockRecord("blog", "https://blog.example/c.jpg", "manual", s_t0));
+
+        var urls = await store.GetBlockedUrlsAsync("shop");
+
+        Assert.That(urls, Is.EquivalentTo((string[])["https://shop.example/a.jpg", "https://shop.example/b.jpg?v=1"]));
+        Assert.That(await store.GetBlockedUrlsAsync("none"), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_blocklist_written_into_the_hash_by_hand_is_listed_at_version_zero()
+    {
+        var store = Connect();
+        await using var client = await ConnectionMultiplexer.ConnectAsync(_server.Configuration);
+        await client.GetDatabase().HashSetAsync(new StoreKeys(_prefix).Blocks("shop"), "https://shop.example/hand.jpg", "{}");
+
+        Assert.That(await store.GetBlockedUrlsAsync("shop"), Is.EqualTo((string[])["https://shop.example/hand.jpg"]));
+        Assert.That(await store.GetBlocklistVersionAsync("shop"), Is.Zero);
     }
 
     [Test]

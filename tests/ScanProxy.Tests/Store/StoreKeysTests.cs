@@ -12,6 +12,7 @@ public sealed class StoreKeysTests
     public void Zone_keys_carry_the_zone_as_a_hash_tag_after_the_prefix()
     {
         Assert.That((string?)s_keys.Blocks("shop"), Is.EqualTo("scanproxy:{zone:shop}:blocks"));
+        Assert.That((string?)s_keys.BlocklistVersion("shop"), Is.EqualTo("scanproxy:{zone:shop}:version"));
         Assert.That((string?)s_keys.AllowedDigests("shop"), Is.EqualTo("scanproxy:{zone:shop}:allowed"));
         Assert.That((string?)s_keys.ZoneDetectionsByTime("shop"), Is.EqualTo("scanproxy:{zone:shop}:detections"));
     }
@@ -48,6 +49,7 @@ public sealed class StoreKeysTests
         foreach (var zone in (string[])["shop", "a}b", "{x}", "ä zone:1"])
         {
             var slot = await SlotAsync(s_keys.Blocks(zone));
+            Assert.That(await SlotAsync(s_keys.BlocklistVersion(zone)), Is.EqualTo(slot), zone);
             Assert.That(await SlotAsync(s_keys.AllowedDigests(zone)), Is.EqualTo(slot), zone);
             Assert.That(await SlotAsync(s_keys.ZoneDetectionsByTime(zone)), Is.EqualTo(slot), zone);
         }

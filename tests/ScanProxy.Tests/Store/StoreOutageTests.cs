@@ -131,6 +131,25 @@ public sealed class StoreOutageTests
     }
 
     [Test]
+    public async Task Blocks_and_unblocks_queued_during_an_outage_move_the_version_once_written()
+    {
+        var node = Connect();
+        await node.BlockAsync(Block("https://shop.example/before.jpg"));
+        var before = await node.GetBlocklistVersionAsync("shop");
+
+        await KillRedisAsync(node);
+        await node.BlockAsync(Block("https://shop.example/during.jpg"));
+        await node.UnblockAsync("shop", "https://shop.example/before.jpg");
+        _redis.Start();
+        await WaitUntilAsync(() => node.Health is { IsConnected: true, QueuedWrites: 0 });
+
+        // redis-server here keeps nothing across a restart: the version counts only the two queued writes.
+        Assert.That(before, Is.EqualTo(1));
+        Assert.That(await node.GetBlocklistVersionAsync("shop"), Is.EqualTo(2));
+        Assert.That(await node.GetBlockedUrlsAsync("shop"), Is.EqualTo((string[])["https://shop.example/during.jpg"]));
+    }
+
+    [Test]
     public async Task A_store_started_while_redis_is_down_queues_writes_and_subscribes_once_it_is_up()
     {
         _redis.Kill();
