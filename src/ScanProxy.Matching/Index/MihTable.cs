@@ -107,10 +107,10 @@ internal sealed class MihTable
             staged[cursors[key >> lowBits]++] = ((ulong)(key & lowMask) << 32) | (uint)e;
         }
 
-        var postings = GC.AllocateUninitializedArray<uint>(entries.Length);
+        var postings = LargeArrays.Allocate<uint>(entries.Length);
         var buckets = layout.BucketCount;
         var blockStarts = new uint[(buckets >> BlockShift) + 1];
-        var offsets = GC.AllocateUninitializedArray<ushort>(buckets + 1);
+        var offsets = LargeArrays.Allocate<ushort>(buckets + 1);
         var fits = true;
         var local = new int[(1 << lowBits) + 1];
         for (var h = 0; h < runStarts.Length - 1; h++)
@@ -173,7 +173,8 @@ internal sealed class MihTable
     {
         var buckets = ends.Length;
         var blockStarts = new uint[(buckets >> BlockShift) + 1];
-        var offsets = new ushort[buckets + 1];
+        var offsets = LargeArrays.Allocate<ushort>(buckets + 1);
+        offsets[buckets] = 0;
         var fits = true;
         for (var k = 0; k < buckets && fits; k++)
         {

@@ -53,7 +53,13 @@ internal sealed class PdqCollector : EntryCollector
         Fold(hashes, lines, ids);
         Reset();
 
-        var entries = entryCount == hashes.Length ? hashes : hashes.AsSpan(0, entryCount).ToArray();
+        var entries = hashes;
+        if (entryCount != hashes.Length)
+        {
+            entries = LargeArrays.Allocate<PdqHash>(entryCount);
+            hashes.AsSpan(0, entryCount).CopyTo(entries);
+        }
+
         var tables = new MihTable[layout.Substrings];
         tables[0] = MihTable.BuildSorted(entries, layout);
 
@@ -63,7 +69,7 @@ internal sealed class PdqCollector : EntryCollector
         Parallel.For(
             1,
             tables.Length,
-            () => spare.TryTake(out var buffer) ? buffer : GC.AllocateUninitializedArray<ulong>(entries.Length),
+            () => spare.TryTake(out var buffer) ? buffer : LargeArrays.Allocate<ulong>(entries.Length),
             (t, _, staging) =>
             {
                 tables[t] = MihTable.Build(entries, t, layout, staging);
@@ -79,15 +85,15 @@ internal sealed class PdqCollector : EntryCollector
     /// </summary>
     private (PdqHash[] Hashes, int[] Lines, ulong[][] SortBuffers) SortLines(MihLayout layout)
     {
-        var pairs = GC.AllocateUninitializedArray<ulong>(_hashes.Count);
-        var scratch = GC.AllocateUninitializedArray<ulong>(_hashes.Count);
+        var pairs = LargeArrays.Allocate<ulong>(_hashes.Count);
+        var scratch = LargeArrays.Allocate<ulong>(_hashes.Count);
         for (var i = 0; i < pairs.Length; i++)
         {
             pairs[i] = ((ulong)layout.Key(_hashes[i], 0) << 32) | (uint)i;
         }
 
         var sorted = RadixSort.SortByField(pairs, scratch, 32, layout.Bits);
-        var hashes = GC.AllocateUninitializedArray<PdqHash>(sorted.Length);
+        var hashes = LargeArrays.Allocate<PdqHash>(sorted.Length);
         var lines = GC.AllocateUninitializedArray<int>(sorted.Length);
         for (var i = 0; i < sorted.Length; i++)
         {
