@@ -43,6 +43,7 @@ internal sealed partial class ScanPipeline
     private readonly ZoneRegistry _zones;
     private readonly ZoneListResolver _lists;
     private readonly VerdictCache _cache;
+    private readonly KnownObjectCache _known;
     private readonly OriginFetcher _fetcher;
     private readonly IScanProxyStore _store;
     private readonly DetectionRecorder _recorder;
@@ -60,6 +61,7 @@ internal sealed partial class ScanPipeline
         ZoneRegistry zones,
         ZoneListResolver lists,
         VerdictCache cache,
+        KnownObjectCache known,
         OriginFetcher fetcher,
         IScanProxyStore store,
         DetectionRecorder recorder,
@@ -71,6 +73,7 @@ internal sealed partial class ScanPipeline
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(lists);
         ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(known);
         ArgumentNullException.ThrowIfNull(fetcher);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(recorder);
@@ -81,6 +84,7 @@ internal sealed partial class ScanPipeline
         _zones = zones;
         _lists = lists;
         _cache = cache;
+        _known = known;
         _fetcher = fetcher;
         _store = store;
         _recorder = recorder;
@@ -193,9 +197,18 @@ internal sealed partial class ScanPipeline
                 return s_empty;
             }
 
-            return body.Length > options.MaxObjectBytes
-                ? s_tooLarge
-                : await JudgeOnceAsync(request, lists, body.Memory, options, cancellationToken);
+            if (body.Length > options.MaxObjectBytes)
+            {
+                return s_tooLarge;
+            }
+
+            var outcome = await JudgeOnceAsync(request, lists, body.Memory, options, cancellationToken);
+            if (outcome.Result == ScanResult.Clean && request.ETag is { } etag)
+            {
+                _known.RememberClean(request.Zone, request.Url, etag, lists.Scope, options.KnownObjectTtl);
+            }
+
+            return outcome;
         }
         finally
         {

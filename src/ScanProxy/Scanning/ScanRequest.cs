@@ -27,6 +27,9 @@ internal sealed class ScanRequest : IDisposable
     /// <summary>The response's Content-Encoding (gzip, br, deflate), or null.</summary>
     public string? ContentEncoding { get; init; }
 
+    /// <summary>The response's strong ETag when <see cref="Body"/> is what it named, or null: a clean verdict is then remembered for the URL (<see cref="KnownObjectCache"/>).</summary>
+    public string? ETag { get; init; }
+
     /// <summary>The request that teed the object, to link the scan's trace to it.</summary>
     public ActivityContext RequestActivity { get; init; }
 

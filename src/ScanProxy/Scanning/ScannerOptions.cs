@@ -26,4 +26,12 @@ internal sealed record ScannerOptions
     /// being decoded; about 400 bytes each.
     /// </summary>
     public int VerdictCacheCapacity { get; init; } = 65_536;
+
+    /// <summary>
+    /// How long a URL whose object was judged clean is not teed again while the origin answers with the same strong
+    /// ETag and the zone's lists are unchanged (up to <see cref="VerdictCacheCapacity"/> URLs); zero tees every
+    /// response. This is what keeps steady-state serving from hashing every image it has already judged; it also
+    /// bounds how long an origin that reuses an ETag for new bytes could keep them from being scanned.
+    /// </summary>
+    public TimeSpan KnownObjectTtl { get; init; } = TimeSpan.FromMinutes(10);
 }

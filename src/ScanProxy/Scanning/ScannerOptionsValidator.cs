@@ -39,6 +39,11 @@ internal sealed class ScannerOptionsValidator : IValidateOptions<ScannerOptions>
             failures.Add($"{section}:Timeout must be positive, not {options.Timeout}.");
         }
 
+        if (options.KnownObjectTtl < TimeSpan.Zero)
+        {
+            failures.Add($"{section}:KnownObjectTtl must be zero (tee every response) or positive, not {options.KnownObjectTtl}.");
+        }
+
         if (options.VerdictCacheCapacity < 0)
         {
             failures.Add($"{section}:VerdictCacheCapacity must not be negative, not {options.VerdictCacheCapacity}.");

@@ -38,6 +38,9 @@ internal static class ScannerServiceCollectionExtensions
         services.TryAddSingleton<ScanMetrics>();
         services.TryAddSingleton<ZoneListResolver>();
         services.TryAddSingleton(provider => new VerdictCache(provider.GetRequiredService<IOptions<ScannerOptions>>().Value.VerdictCacheCapacity));
+        services.TryAddSingleton(provider => new KnownObjectCache(
+            provider.GetRequiredService<IOptions<ScannerOptions>>().Value.VerdictCacheCapacity,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DetectionRecorder>();
         services.TryAddSingleton<ScanPipeline>();
         services.TryAddSingleton<ScanService>();

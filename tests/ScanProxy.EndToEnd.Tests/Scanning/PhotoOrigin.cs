@@ -14,7 +14,7 @@ namespace ScanProxy.EndToEnd.Tests.Scanning;
 internal sealed class PhotoOrigin : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, (byte[] Body, string ContentType)> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Body, string ContentType, string? ETag)> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Path, bool ScanFetch)> _requests = new();
 
     private PhotoOrigin(WebApplication app) => _app = app;
@@ -35,8 +35,8 @@ internal sealed class PhotoOrigin : IAsyncDisposable
         return origin;
     }
 
-    /// <summary>Serves <paramref name="body"/> at <paramref name="path"/> from now on.</summary>
-    public void Serve(string path, byte[] body, string contentType = "image/jpeg") => _objects[path] = (body, contentType);
+    /// <summary>Serves <paramref name="body"/> at <paramref name="path"/> from now on, with <paramref name="etag"/> when given.</summary>
+    public void Serve(string path, byte[] body, string contentType = "image/jpeg", string? etag = null) => _objects[path] = (body, contentType, etag);
 
     /// <summary>How many times the scanner fetched <paramref name="path"/> itself.</summary>
     public int ScanFetches(string path) => _requests.Count(r => r.ScanFetch && r.Path == path);
@@ -58,6 +58,11 @@ internal sealed class PhotoOrigin : IAsyncDisposable
         }
 
         context.Response.ContentType = served.ContentType;
+        if (served.ETag is not null)
+        {
+            context.Response.Headers.ETag = served.ETag;
+        }
+
         context.Response.ContentLength = served.Body.Length;
         await context.Response.Body.WriteAsync(served.Body);
     }

@@ -120,6 +120,10 @@ internal sealed class ScanningProxy : IAsyncDisposable
     public Task WaitUntilJudgedAsync(string path, string judgement) =>
         Process.WaitForOutputAsync($"http://{Host}{path} scanned: {judgement}.", Patience);
 
+    /// <summary>Waits for the scanner's log line of any judgement of <paramref name="path"/>.</summary>
+    public Task WaitForJudgementAsync(string path) =>
+        Process.WaitForOutputAsync($"http://{Host}{path} scanned: ", Patience);
+
     public async ValueTask DisposeAsync()
     {
         if (TestContext.CurrentContext.Result.FailCount > 0)

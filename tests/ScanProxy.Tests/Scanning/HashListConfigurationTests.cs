@@ -17,7 +17,7 @@ public sealed class HashListConfigurationTests
         "ScanProxy:HashLists:bad name",
     ];
 
-    private static readonly string[] s_scannerFields = ["Workers", "QueueCapacity", "MaxObjectBytes", "MaxPixels", "Timeout", "VerdictCacheCapacity"];
+    private static readonly string[] s_scannerFields = ["Workers", "QueueCapacity", "MaxObjectBytes", "MaxPixels", "Timeout", "VerdictCacheCapacity", "KnownObjectTtl"];
 
     [Test]
     public void Lists_are_read_with_relative_paths_taken_from_the_content_root()
@@ -56,6 +56,7 @@ public sealed class HashListConfigurationTests
             MaxPixels = 0,
             Timeout = TimeSpan.Zero,
             VerdictCacheCapacity = -1,
+            KnownObjectTtl = TimeSpan.FromSeconds(-1),
         });
 
         Assert.Multiple(() =>

@@ -167,6 +167,71 @@ public sealed class AsyncModePipelineTests
         }
     }
 
+    [Test]
+    public async Task A_url_judged_clean_is_not_teed_again_while_its_strong_etag_and_the_lists_are_unchanged()
+    {
+        using (var first = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=%22v1%22"))
+        {
+            Assert.That(first.Headers.ETag?.Tag, Is.EqualTo("\"v1\""));
+        }
+
+        var scan = await SubmittedAsync();
+        Assert.That(scan.ETag, Is.EqualTo("\"v1\""));
+
+        // What the scanner does with a clean verdict for a body that came with a strong ETag.
+        _proxy.KnownObjects.RememberClean(scan.Zone, scan.Url, scan.ETag!, _proxy.ScopeOf("async"), TimeSpan.FromMinutes(1));
+        _proxy.Scanner.Reset();
+
+        using (var again = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=%22v1%22"))
+        {
+            Assert.That(await again.Content.ReadAsByteArrayAsync(), Is.EqualTo(TeeTestData.Jpeg));
+        }
+
+        // Nor is a HEAD or a Range request of it left for the scanner to fetch.
+        using (var head = await _proxy.SendAsync(HttpMethod.Head, "async.test", "/tagged.jpg?etag=%22v1%22"))
+        {
+            Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using (var range = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=%22v1%22", r => r.Headers.Range = new RangeHeaderValue(0, 99)))
+        {
+            Assert.That(range.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent));
+            Assert.That(await range.Content.ReadAsByteArrayAsync(), Is.EqualTo(TeeTestData.Jpeg[..100]));
+        }
+
+        Assert.That(await SubmittedBeforeSentinelAsync(), Is.Empty);
+
+        // The same URL is a different object once the origin's ETag changes (here the query names it, so the URL
+        // changes too: remembered under the new URL, the old ETag must still not pass).
+        _proxy.KnownObjects.RememberClean(scan.Zone, scan.Url.Replace("v1", "v2", StringComparison.Ordinal), "\"v1\"", _proxy.ScopeOf("async"), TimeSpan.FromMinutes(1));
+        _proxy.Scanner.Reset();
+        using (await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=%22v2%22"))
+        {
+        }
+
+        Assert.That((await SubmittedAsync()).ETag, Is.EqualTo("\"v2\""));
+    }
+
+    [Test]
+    public async Task A_weak_etag_is_never_taken_as_the_objects_identity()
+    {
+        using (await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=W/%22w1%22"))
+        {
+        }
+
+        var scan = await SubmittedAsync();
+        Assert.That(scan.ETag, Is.Null);
+
+        // Even remembered by hand, a weak ETag does not stop the tee.
+        _proxy.KnownObjects.RememberClean(scan.Zone, scan.Url, "W/\"w1\"", _proxy.ScopeOf("async"), TimeSpan.FromMinutes(1));
+        _proxy.Scanner.Reset();
+        using (await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=W/%22w1%22"))
+        {
+        }
+
+        Assert.That((await SubmittedAsync()).Body, Is.EqualTo(TeeTestData.Jpeg));
+    }
+
     // The scanner is handed the object after the response is complete, which the client may see first.
     private async Task<RecordedScan> SubmittedAsync()
     {

@@ -2,16 +2,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace ScanProxy.Tests.Tee;
 
 /// <summary>
 /// A real Kestrel origin on 127.0.0.1 serving the tee's test bodies, with Range and HEAD support as a web server
-/// has. Query strings are ignored, as a static file server would.
+/// has. Query strings are ignored, as a static file server would, but for <c>/tagged.jpg</c>.
 /// </summary>
 /// <remarks>
 /// <c>/photo.jpg</c> and <c>/big.png</c> (image types), <c>/photo.txt</c> (a JPEG sent as text/plain),
-/// <c>/page.html</c>, <c>/photo.jpg.gz</c> (a JPEG with <c>Content-Encoding: gzip</c>).
+/// <c>/page.html</c>, <c>/photo.jpg.gz</c> (a JPEG with <c>Content-Encoding: gzip</c>), <c>/tagged.jpg?etag=E</c> (the JPEG
+/// with the ETag E).
 /// </remarks>
 internal sealed class ImageOrigin : IAsyncDisposable
 {
@@ -31,6 +33,8 @@ internal sealed class ImageOrigin : IAsyncDisposable
         var app = builder.Build();
         app.MapMethods("/photo.jpg", s_getAndHead, () => Results.File(TeeTestData.Jpeg, "image/jpeg", enableRangeProcessing: true));
         app.MapMethods("/big.png", s_getAndHead, () => Results.File(TeeTestData.Png, "image/png", enableRangeProcessing: true));
+        app.MapMethods("/tagged.jpg", s_getAndHead, (HttpContext context) =>
+            Results.File(TeeTestData.Jpeg, "image/jpeg", enableRangeProcessing: true, entityTag: EntityTagHeaderValue.Parse(context.Request.Query["etag"].ToString())));
         app.MapMethods("/photo.txt", s_getAndHead, () => Results.File(TeeTestData.Jpeg, "text/plain"));
         app.MapMethods("/page.html", s_getAndHead, () => Results.File(TeeTestData.Html, "text/html; charset=utf-8"));
         app.MapMethods("/photo.jpg.gz", s_getAndHead, (HttpContext context) =>

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ScanProxy.Edge;
+using ScanProxy.Matching;
 using ScanProxy.Scanning;
 using ScanProxy.Scanning.Tee;
 using ScanProxy.Store;
@@ -43,6 +45,16 @@ internal sealed class TeeProxy : IAsyncDisposable
 
     public BlocklistCache Blocklist => _app.Services.GetRequiredService<BlocklistCache>();
 
+    public KnownObjectCache KnownObjects => _app.Services.GetRequiredService<KnownObjectCache>();
+
+    /// <summary>The list scope of a zone now, as the scanner would record it with a clean verdict.</summary>
+    public string ScopeOf(string zone)
+    {
+        var zones = _app.Services.GetRequiredService<ZoneRegistry>().Current.Zones;
+        Assert.That(_app.Services.GetRequiredService<ZoneListResolver>().TryResolve(zone, zones[zone], out var lists), Is.True);
+        return lists!.Scope;
+    }
+
     /// <summary>The host's meter factory, to listen to its instruments only.</summary>
     public IMeterFactory Meters => _app.Services.GetRequiredService<IMeterFactory>();
 
@@ -78,6 +90,9 @@ internal sealed class TeeProxy : IAsyncDisposable
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<ScanMetrics>();
         builder.Services.AddOptions<ScannerOptions>().Bind(builder.Configuration.GetSection(ScannerOptions.SectionName));
+        builder.Services.AddSingleton(new HashListCatalog([], NullLogger<HashListCatalog>.Instance));
+        builder.Services.AddSingleton<ZoneListResolver>();
+        builder.Services.AddSingleton(new KnownObjectCache(100, TimeProvider.System));
         builder.Services.AddReverseProxy();
         builder.Services.AddSingleton<IProxyConfigProvider, ZoneProxyConfigProvider>();
 

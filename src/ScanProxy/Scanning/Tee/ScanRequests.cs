@@ -25,6 +25,7 @@ internal static class ScanRequests
 
         var request = context.Request;
         var encoding = context.Response.Headers.ContentEncoding;
+        string? etag = context.Response.Headers.ETag;
         return new ScanRequest
         {
             Zone = zoneName,
@@ -35,6 +36,7 @@ internal static class ScanRequests
             FirstServedAt = firstServedAt,
             Body = body,
             ContentEncoding = body is not null && encoding.Count > 0 ? encoding.ToString() : null,
+            ETag = body is not null && KnownObjectCache.IsStrong(etag) ? etag : null,
             RequestActivity = Activity.Current?.Context ?? default,
         };
     }

@@ -33,6 +33,9 @@ internal sealed partial class ScanTeeMiddleware
     private readonly TimeProvider _time;
     private readonly ScanMetrics _metrics;
     private readonly ResponseHold _hold;
+    private readonly ZoneListResolver _lists;
+    private readonly KnownObjectCache _known;
+    private readonly Func<HttpContext, bool> _isKnownClean;
     private readonly ILogger<ScanTeeMiddleware> _logger;
 
     public ScanTeeMiddleware(
@@ -43,6 +46,8 @@ internal sealed partial class ScanTeeMiddleware
         IOptionsMonitor<ScannerOptions> options,
         TimeProvider time,
         ScanMetrics metrics,
+        ZoneListResolver lists,
+        KnownObjectCache known,
         ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(next);
@@ -52,6 +57,8 @@ internal sealed partial class ScanTeeMiddleware
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(known);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _next = next;
         _zones = zones;
@@ -60,6 +67,9 @@ internal sealed partial class ScanTeeMiddleware
         _options = options;
         _time = time;
         _metrics = metrics;
+        _lists = lists;
+        _known = known;
+        _isKnownClean = IsKnownClean;
         _hold = new ResponseHold(scanner, time, metrics, loggerFactory.CreateLogger<ResponseHold>());
         _logger = loggerFactory.CreateLogger<ScanTeeMiddleware>();
     }
@@ -82,7 +92,7 @@ internal sealed partial class ScanTeeMiddleware
     private async Task TeeAsync(HttpContext context, string zoneName, ZoneOptions zone)
     {
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var tee = new ScanTeeBody(context, original, _options.CurrentValue.MaxObjectBytes, _time);
+        using var tee = new ScanTeeBody(context, original, _options.CurrentValue.MaxObjectBytes, _time, _isKnownClean);
         context.Features.Set<IHttpResponseBodyFeature>(tee);
         try
         {
@@ -104,6 +114,7 @@ internal sealed partial class ScanTeeMiddleware
         switch (result)
         {
             case TeeResult.NotAnImage:
+            case TeeResult.Known:
                 return;
             case TeeResult.TooLarge:
                 Log.TooLarge(_logger, zoneName, context.Request.Path);
@@ -129,6 +140,43 @@ internal sealed partial class ScanTeeMiddleware
         {
             Log.SubmitFailed(_logger, e, zoneName, request.Url);
             request.Dispose();
+        }
+    }
+
+    // The tee asks this once the response's headers are final: an unchanged strong ETag for a URL judged clean under
+    // the zone's current lists means the same bytes, so neither a copy nor a SHA-256 is needed.
+    private bool IsKnownClean(HttpContext context)
+    {
+        string? etag = context.Response.Headers.ETag;
+        if (!KnownObjectCache.IsStrong(etag) || _options.CurrentValue.KnownObjectTtl <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var zoneName = context.GetReverseProxyFeature().Route.Config.RouteId;
+        if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone) || !_lists.TryResolve(zoneName, zone, out var lists))
+        {
+            return false;
+        }
+
+        var request = context.Request;
+        var prefix = zoneName.Length + 1;
+        var maxLength = prefix + BlockingMiddleware.GetCanonicalUrlMaxLength(request);
+        char[]? rented = null;
+        var buffer = maxLength <= StackUrlLength ? stackalloc char[StackUrlLength] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
+        try
+        {
+            zoneName.CopyTo(buffer);
+            buffer[zoneName.Length] = KnownObjectCache.KeySeparator;
+            var length = prefix + BlockingMiddleware.FormatCanonicalUrl(request, zone.IgnoreQueryString, buffer[prefix..]);
+            return _known.IsKnownClean(buffer[..length], etag!, lists.Scope);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 

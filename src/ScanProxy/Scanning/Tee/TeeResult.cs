@@ -12,6 +12,9 @@ internal enum TeeResult
     /// <summary>An image not seen whole (206, HEAD, an aborted or failed download): the scanner fetches it.</summary>
     Fetch,
 
+    /// <summary>The URL's object was judged clean under this same strong ETag (<see cref="KnownObjectCache"/>): nothing copied or fetched, nothing to scan.</summary>
+    Known,
+
     /// <summary>An image over Scanner:MaxObjectBytes: not scanned, counted as skipped (SPEC §4).</summary>
     TooLarge,
 }
