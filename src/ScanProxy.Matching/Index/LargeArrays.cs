@@ -8,8 +8,8 @@ namespace ScanProxy.Matching;
 /// </summary>
 /// <remarks>
 /// Building an index first-touches about a gigabyte per 10M entries, and on the virtual machines we measured each
-/// fresh 4 KiB page cost about 13 microseconds to fault in: page faults were more than half of a build. With 2 MiB
-/// pages, loading a 10M-line list took 7.1-7.3 s instead of 9.5-10.8 s and an index build 3.4 s instead of
+/// fresh 4 KiB page cost about 13 microseconds to fault in: page faults were more than half of the CPU time of
+/// loading a 10M-line list. With 2 MiB pages, loading a 10M-line list took 7.1-7.3 s instead of 9.5-10.8 s and an index build 3.4 s instead of
 /// 6.1-6.6 s (benchmarks/README.md); queries were as fast either way. Debian's default THP mode is
 /// <c>madvise</c>, so without the advice the process never gets them. Pinned arrays never move, so the advised
 /// range stays theirs; where the advice is refused the arrays simply keep small pages.

@@ -31,9 +31,7 @@ public sealed class KnownObjectEndToEndTests : ScanningTestBase
     public async Task An_unchanged_strong_etag_is_not_scanned_again_until_the_time_to_live_ends()
     {
         const string path = "/etag/photo.jpg";
-        Origin.Serve(path, TestImages.Distinct[1].Bytes, etag: "\"v1\"");
-        await ServeAsync(path, TestImages.Distinct[1].Bytes);
-        await _proxy.WaitForJudgementAsync(path);
+        await ServeNewAsync(path, TestImages.Distinct[1].Bytes, "\"v1\"");
 
         await ServeAsync(path, TestImages.Distinct[1].Bytes);
         await ServeAsync(path, TestImages.Distinct[1].Bytes);
@@ -55,9 +53,7 @@ public sealed class KnownObjectEndToEndTests : ScanningTestBase
     public async Task A_new_etag_is_a_new_object_and_is_scanned_at_once()
     {
         const string path = "/etag/replaced.jpg";
-        Origin.Serve(path, TestImages.Distinct[2].Bytes, etag: "\"a\"");
-        await ServeAsync(path, TestImages.Distinct[2].Bytes);
-        await _proxy.WaitForJudgementAsync(path);
+        await ServeNewAsync(path, TestImages.Distinct[2].Bytes, "\"a\"");
 
         Origin.Serve(path, TestImages.Listed[2].Bytes, etag: "\"b\"");
         await ServeAsync(path, TestImages.Listed[2].Bytes);
@@ -70,10 +66,8 @@ public sealed class KnownObjectEndToEndTests : ScanningTestBase
     public async Task Without_a_strong_etag_every_response_is_teed(string path, string? etag)
     {
         var photo = TestImages.Distinct[3];
-        Origin.Serve(path, photo.Bytes, etag: etag);
 
-        await ServeAsync(path, photo.Bytes);
-        await _proxy.WaitForJudgementAsync(path);
+        await ServeNewAsync(path, photo.Bytes, etag);
         await ServeAsync(path, photo.Bytes);
         await SentinelJudgedAsync();
 
@@ -90,9 +84,14 @@ public sealed class KnownObjectEndToEndTests : ScanningTestBase
     // A new image without an ETag, served and judged after everything the test served before it.
     private async Task SentinelJudgedAsync()
     {
-        var path = $"/etag/sentinel-{Interlocked.Increment(ref _sentinels)}.jpg";
-        Origin.Serve(path, TestImages.Distinct[0].Bytes);
-        await ServeAsync(path, TestImages.Distinct[0].Bytes);
+        await ServeNewAsync($"/etag/sentinel-{Interlocked.Increment(ref _sentinels)}.jpg", TestImages.Distinct[0].Bytes, etag: null);
+    }
+
+    // Puts an object at a path of the origin, gets it through the proxy and waits for the scanner's judgement of it.
+    private async Task ServeNewAsync(string path, byte[] body, string? etag)
+    {
+        Origin.Serve(path, body, etag: etag);
+        await ServeAsync(path, body);
         await _proxy.WaitForJudgementAsync(path);
     }
 

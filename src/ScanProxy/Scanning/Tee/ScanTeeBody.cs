@@ -14,7 +14,7 @@ internal sealed class ScanTeeBody : ResponseBodyWrapper
     private readonly Stream _innerStream;
     private readonly long _limit;
     private readonly TimeProvider _time;
-    private readonly Func<HttpContext, bool>? _isKnownClean;
+    private readonly KnownObjectProbe _known;
     private BodySniffer _sniffer;
     private State _state;
     private ResponseKind _kind;
@@ -22,23 +22,22 @@ internal sealed class ScanTeeBody : ResponseBodyWrapper
     private bool _writeFailed;
     private bool _tooLarge;
     private bool _completed;
-    private bool _known;
 
     /// <param name="context">The request.</param>
     /// <param name="inner">The body feature this one replaces and writes to.</param>
     /// <param name="maxObjectBytes">The most bytes to copy (Scanner:MaxObjectBytes).</param>
     /// <param name="time">The clock for <see cref="FirstServedAt"/>.</param>
-    /// <param name="isKnownClean">
-    /// Asked once the status and headers are final; true means the object was judged clean already and is neither
-    /// copied nor left to fetch (<see cref="TeeResult.Known"/>). Null copies every image.
+    /// <param name="known">
+    /// Asked once the status and headers are final: an object judged clean already is neither copied nor left to
+    /// fetch. The default copies every image.
     /// </param>
-    public ScanTeeBody(HttpContext context, IHttpResponseBodyFeature inner, long maxObjectBytes, TimeProvider time, Func<HttpContext, bool>? isKnownClean = null)
+    public ScanTeeBody(HttpContext context, IHttpResponseBodyFeature inner, long maxObjectBytes, TimeProvider time, KnownObjectProbe known = default)
         : base(context, inner)
     {
         _innerStream = inner.Stream;
         _limit = maxObjectBytes;
         _time = time;
-        _isKnownClean = isKnownClean;
+        _known = known;
     }
 
     private enum State
@@ -130,11 +129,6 @@ internal sealed class ScanTeeBody : ResponseBodyWrapper
     {
         body = null;
         Inspect();
-        if (_known)
-        {
-            return TeeResult.Known;
-        }
-
         switch (_kind)
         {
             case ResponseKind.Head:
@@ -228,13 +222,13 @@ internal sealed class ScanTeeBody : ResponseBodyWrapper
             FirstServedAt = _time.GetUtcNow();
         }
 
-        // A strong ETag names the whole representation, also in a 206 or a HEAD: none of them needs a copy or a fetch.
-        if (_kind != ResponseKind.Ignored && _isKnownClean is not null && _isKnownClean(Context))
+        // A strong ETag names the whole representation, also in a 206 or a HEAD: a known one says nothing new.
+        if (_kind != ResponseKind.Ignored && _known.IsKnownClean(Context))
         {
-            _known = true;
-            _state = State.Done;
+            _kind = ResponseKind.Ignored;
         }
-        else if (_kind is ResponseKind.Full or ResponseKind.Partial)
+
+        if (_kind is ResponseKind.Full or ResponseKind.Partial)
         {
             _sniffer = new BodySniffer(ContentCodings.Parse(response.Headers.ContentEncoding));
             _tooLarge = _kind == ResponseKind.Full && response.ContentLength > _limit;

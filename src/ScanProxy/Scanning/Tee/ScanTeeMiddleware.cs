@@ -35,7 +35,6 @@ internal sealed partial class ScanTeeMiddleware
     private readonly ResponseHold _hold;
     private readonly ZoneListResolver _lists;
     private readonly KnownObjectCache _known;
-    private readonly Func<HttpContext, bool> _isKnownClean;
     private readonly ILogger<ScanTeeMiddleware> _logger;
 
     public ScanTeeMiddleware(
@@ -69,7 +68,6 @@ internal sealed partial class ScanTeeMiddleware
         _metrics = metrics;
         _lists = lists;
         _known = known;
-        _isKnownClean = IsKnownClean;
         _hold = new ResponseHold(scanner, time, metrics, loggerFactory.CreateLogger<ResponseHold>());
         _logger = loggerFactory.CreateLogger<ScanTeeMiddleware>();
     }
@@ -92,7 +90,9 @@ internal sealed partial class ScanTeeMiddleware
     private async Task TeeAsync(HttpContext context, string zoneName, ZoneOptions zone)
     {
         var original = context.Features.Get<IHttpResponseBodyFeature>()!;
-        using var tee = new ScanTeeBody(context, original, _options.CurrentValue.MaxObjectBytes, _time, _isKnownClean);
+        var options = _options.CurrentValue;
+        var known = options.KnownObjectTtl > TimeSpan.Zero ? new KnownObjectProbe(_known, _lists, zoneName, zone) : default;
+        using var tee = new ScanTeeBody(context, original, options.MaxObjectBytes, _time, known);
         context.Features.Set<IHttpResponseBodyFeature>(tee);
         try
         {
@@ -114,7 +114,6 @@ internal sealed partial class ScanTeeMiddleware
         switch (result)
         {
             case TeeResult.NotAnImage:
-            case TeeResult.Known:
                 return;
             case TeeResult.TooLarge:
                 Log.TooLarge(_logger, zoneName, context.Request.Path);
@@ -140,43 +139,6 @@ internal sealed partial class ScanTeeMiddleware
         {
             Log.SubmitFailed(_logger, e, zoneName, request.Url);
             request.Dispose();
-        }
-    }
-
-    // The tee asks this once the response's headers are final: an unchanged strong ETag for a URL judged clean under
-    // the zone's current lists means the same bytes, so neither a copy nor a SHA-256 is needed.
-    private bool IsKnownClean(HttpContext context)
-    {
-        string? etag = context.Response.Headers.ETag;
-        if (!KnownObjectCache.IsStrong(etag) || _options.CurrentValue.KnownObjectTtl <= TimeSpan.Zero)
-        {
-            return false;
-        }
-
-        var zoneName = context.GetReverseProxyFeature().Route.Config.RouteId;
-        if (!_zones.Current.Zones.TryGetValue(zoneName, out var zone) || !_lists.TryResolve(zoneName, zone, out var lists))
-        {
-            return false;
-        }
-
-        var request = context.Request;
-        var prefix = zoneName.Length + 1;
-        var maxLength = prefix + BlockingMiddleware.GetCanonicalUrlMaxLength(request);
-        char[]? rented = null;
-        var buffer = maxLength <= StackUrlLength ? stackalloc char[StackUrlLength] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
-        try
-        {
-            zoneName.CopyTo(buffer);
-            buffer[zoneName.Length] = KnownObjectCache.KeySeparator;
-            var length = prefix + BlockingMiddleware.FormatCanonicalUrl(request, zone.IgnoreQueryString, buffer[prefix..]);
-            return _known.IsKnownClean(buffer[..length], etag!, lists.Scope);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
         }
     }
 

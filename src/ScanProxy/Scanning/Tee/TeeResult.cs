@@ -3,7 +3,7 @@ namespace ScanProxy.Scanning.Tee;
 /// <summary>What a response served in Async mode leaves for the scanner.</summary>
 internal enum TeeResult
 {
-    /// <summary>Not an image (or nothing to tell): nothing to scan.</summary>
+    /// <summary>Not an image, or nothing to tell (an object judged clean under the same strong ETag): nothing to scan.</summary>
     NotAnImage,
 
     /// <summary>The complete body was copied: scan those bytes.</summary>
@@ -11,9 +11,6 @@ internal enum TeeResult
 
     /// <summary>An image not seen whole (206, HEAD, an aborted or failed download): the scanner fetches it.</summary>
     Fetch,
-
-    /// <summary>The URL's object was judged clean under this same strong ETag (<see cref="KnownObjectCache"/>): nothing copied or fetched, nothing to scan.</summary>
-    Known,
 
     /// <summary>An image over Scanner:MaxObjectBytes: not scanned, counted as skipped (SPEC §4).</summary>
     TooLarge,
