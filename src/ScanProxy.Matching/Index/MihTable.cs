@@ -50,6 +50,20 @@ internal sealed class MihTable
         end = _blockStarts[(key + 1) >> BlockShift] + _offsets[key + 1];
     }
 
+    /// <summary>Starts loading the bucket range of <paramref name="key"/> into the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchRange(uint key)
+    {
+        if (_wideStarts is { } wide)
+        {
+            CacheHint.Prefetch(ref wide[key]);
+        }
+        else
+        {
+            CacheHint.Prefetch(ref _offsets[key]);
+        }
+    }
+
     /// <summary>Builds table 0 over <paramref name="entries"/>, which are sorted by their substring-0 key.</summary>
     public static MihTable BuildSorted(ReadOnlySpan<PdqHash> entries, MihLayout layout)
     {
