@@ -60,6 +60,7 @@ internal sealed class MihTable
         }
         else
         {
+            CacheHint.Prefetch(ref _blockStarts[key >> BlockShift]);
             CacheHint.Prefetch(ref _offsets[key]);
         }
     }

@@ -187,7 +187,7 @@ public sealed class PdqIndex
     /// hard-to-predict branch, so the processor keeps many cache misses in flight instead of one. The bucket
     /// ranges are prefetched in a pass of their own first: a prefetch leaves the processor at once, where a load
     /// holds its place until the data comes, so the pass has more misses in flight than the reads alone would
-    /// (a 10M-entry search took 13 % less time with it, benchmarks/README.md).
+    /// (a 10M-entry search took 25-30 % less time with it, benchmarks/README.md).
     /// </summary>
     private void Probe<TVisitor>(uint variant, in PdqHash query, int maxDistance, ref TVisitor visitor)
         where TVisitor : ICandidateVisitor, allows ref struct
