@@ -177,6 +177,44 @@ public class PdqIndexTests
         Assert.That(MihLayout.For(10_000_000), Is.EqualTo(new MihLayout(11, 23)));
     }
 
+    [TestCase("default")]
+    [TestCase("16x16")]
+    public void A_bucket_block_of_65536_or_more_entries_is_searched_exactly(string layoutName)
+    {
+        // 70,000 entries that differ only in their last 64 bits share their key in every substring below bit 192, so a
+        // block of 64 buckets holds them all: more than 16-bit offsets can count, which makes those tables keep
+        // 32-bit bucket starts instead.
+        var random = new Random(7);
+        var centre = TestHashes.Random(random);
+        var entries = new PdqHash[70_000];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new PdqHash(centre.W0, centre.W1, centre.W2, (ulong)random.NextInt64() ^ ((ulong)i << 47));
+        }
+
+        var index = PdqIndex.Create(entries, layoutName == "16x16" ? new MihLayout(16, 16) : null);
+        var all = new PdqMatch[index.Count];
+        for (var q = 0; q < 3; q++)
+        {
+            var variants = new PdqHash[8];
+            for (var v = 0; v < variants.Length; v++)
+            {
+                variants[v] = TestHashes.Random(random);
+            }
+
+            variants[q] = TestHashes.Flip(entries[random.Next(entries.Length)], 10 + q, random);
+            var expected = BruteForce(index, variants, 31);
+
+            Assert.That(expected, Is.Not.Empty, "the query lies 10-12 bits from an entry");
+            Assert.That(index.TryFindBest(variants, 31, SearchMode.Probe, out var best), Is.True);
+            Assert.That(best, Is.EqualTo(BestOf(expected)));
+            var count = index.FindAll(variants, 31, all, SearchMode.Probe);
+            var found = all.AsSpan(0, count).ToArray();
+            Array.Sort(found, (a, b) => a.Entry.CompareTo(b.Entry));
+            Assert.That(found, Is.EqualTo(expected));
+        }
+    }
+
     /// <summary>Every (entry, closest variant) within the radius, by entry, computed naively.</summary>
     private static List<PdqMatch> BruteForce(PdqIndex index, PdqHash[] variants, int radius)
     {
