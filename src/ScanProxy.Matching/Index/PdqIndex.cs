@@ -237,7 +237,7 @@ public sealed class PdqIndex
                     for (var p = starts[i]; p < ends[i]; p++)
                     {
                         var entry = postings is null ? (int)p : (int)postings[p];
-                        CacheHint.Prefetch(ref Unsafe.Add(ref entries, entry));
+                        CacheHint.PrefetchWhole(ref Unsafe.Add(ref entries, entry));
                         candidates[gathered++] = entry;
                         if (gathered == candidates.Length)
                         {
