@@ -14,9 +14,6 @@ namespace ScanProxy.Matching;
 /// </summary>
 public sealed class PdqIndex
 {
-    private const int KeyBatch = 128;
-    private const int CandidateBatch = 512;
-
     private readonly PdqHash[] _entries;
     private readonly MihTable[] _tables;
     private readonly EntryIds _ids;
@@ -112,10 +109,7 @@ public sealed class PdqIndex
         else if (Count > 0)
         {
             var visitor = new BestVisitor(_entries, variants, best);
-            for (var v = 0; v < variants.Length; v++)
-            {
-                Probe((uint)v, variants[v], maxDistance, ref visitor);
-            }
+            Search(variants, maxDistance, ref visitor);
 
             best = visitor.Best;
         }
@@ -141,9 +135,9 @@ public sealed class PdqIndex
         }
 
         var visitor = new AllVisitor(this, variants, maxDistance, destination);
-        for (var v = 0; v < variants.Length && Count > 0; v++)
+        if (Count > 0)
         {
-            Probe((uint)v, variants[v], maxDistance, ref visitor);
+            Search(variants, maxDistance, ref visitor);
         }
 
         return visitor.Found;
@@ -153,9 +147,9 @@ public sealed class PdqIndex
     internal long CountCandidates(ReadOnlySpan<PdqHash> variants, int maxDistance)
     {
         var counter = new CountingVisitor();
-        for (var v = 0; v < variants.Length && Count > 0; v++)
+        if (Count > 0)
         {
-            Probe((uint)v, variants[v], maxDistance, ref counter);
+            Search(variants, maxDistance, ref counter);
         }
 
         return counter.Candidates;
@@ -180,76 +174,34 @@ public sealed class PdqIndex
     }
 
     /// <summary>
-    /// Probes every bucket within reach of one query hash and hands the candidates to
-    /// <paramref name="visitor"/>. Work is done in batches of keys: first every bucket range of the batch is
-    /// read (and its first posting prefetched), then the postings are gathered (prefetching their hashes), then
-    /// the visitor checks them. Each step is a loop whose loads do not wait on one another or on a
-    /// hard-to-predict branch, so the processor keeps many cache misses in flight instead of one. The bucket
-    /// ranges are prefetched in a pass of their own first, presumably because a prefetch retires at once where a
-    /// load waits for its data, so more misses are in flight: at 10M entries, prefetching the offsets cut the median
-    /// by 13 % and the block starts by 19 % more, in alternating runs (benchmarks/README.md).
+    /// Probes every bucket within reach of each variant in each substring table and hands the candidates to
+    /// <paramref name="visitor"/>, through a <see cref="ProbePipeline"/>.
     /// </summary>
-    private void Probe<TVisitor>(uint variant, in PdqHash query, int maxDistance, ref TVisitor visitor)
+    private void Search<TVisitor>(ReadOnlySpan<PdqHash> variants, int maxDistance, ref TVisitor visitor)
         where TVisitor : ICandidateVisitor, allows ref struct
     {
-        Span<uint> keys = stackalloc uint[KeyBatch];
-        Span<uint> starts = stackalloc uint[KeyBatch];
-        Span<uint> ends = stackalloc uint[KeyBatch];
-        Span<int> candidates = stackalloc int[CandidateBatch];
-        ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
-        var lastEntry = _entries.Length - 1;
-        for (var t = 0; t < _tables.Length; t++)
+        var pipeline = new ProbePipeline(_entries, _tables);
+        for (var v = 0; v < variants.Length; v++)
         {
-            var radius = Layout.RadiusOf(t, maxDistance);
-            if (radius < 0)
+            for (var t = 0; t < _tables.Length; t++)
             {
-                continue;
-            }
-
-            var table = _tables[t];
-            var postings = table.Postings;
-            var key = Layout.Key(query, t);
-            var masks = new FlipMasks(Layout.Bits, radius);
-            int count;
-            while ((count = masks.Fill(key, keys)) > 0)
-            {
-                for (var i = 0; i < count; i++)
+                var radius = Layout.RadiusOf(t, maxDistance);
+                if (radius < 0)
                 {
-                    table.PrefetchRange(keys[i]);
+                    continue;
                 }
 
-                for (var i = 0; i < count; i++)
+                var key = Layout.Key(variants[v], t);
+                var masks = new FlipMasks(Layout.Bits, radius);
+                int count;
+                while ((count = masks.Fill(key, pipeline.NextKeys)) > 0)
                 {
-                    table.GetRange(keys[i], out starts[i], out ends[i]);
-                    if (postings is null)
-                    {
-                        CacheHint.Prefetch(ref Unsafe.Add(ref entries, Math.Min((int)starts[i], lastEntry)));
-                    }
-                    else
-                    {
-                        CacheHint.Prefetch(ref postings[Math.Min((int)starts[i], lastEntry)]);
-                    }
+                    pipeline.Push(count, v, t, ref visitor);
                 }
-
-                var gathered = 0;
-                for (var i = 0; i < count; i++)
-                {
-                    for (var p = starts[i]; p < ends[i]; p++)
-                    {
-                        var entry = postings is null ? (int)p : (int)postings[p];
-                        CacheHint.PrefetchWhole(ref Unsafe.Add(ref entries, entry));
-                        candidates[gathered++] = entry;
-                        if (gathered == candidates.Length)
-                        {
-                            visitor.Visit(candidates, (int)variant, t);
-                            gathered = 0;
-                        }
-                    }
-                }
-
-                visitor.Visit(candidates[..gathered], (int)variant, t);
             }
         }
+
+        pipeline.Drain(ref visitor);
     }
 
     /// <summary>
