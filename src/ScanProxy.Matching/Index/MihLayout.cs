@@ -7,7 +7,8 @@ namespace ScanProxy.Matching;
 
 /// <summary>
 /// How multi-index hashing cuts the 256 bits: <see cref="Substrings"/> disjoint substrings of
-/// <see cref="Bits"/> consecutive bits each (bits beyond <c>Substrings * Bits</c> are not indexed).
+/// <see cref="Bits"/> consecutive bits each (bits beyond <c>Substrings * Bits</c> are not indexed), and how
+/// many bytes a posting (an entry number) takes: 3 while every entry number fits in 24 bits, else 4.
 /// </summary>
 /// <remarks>
 /// Norouzi's generalised pigeonhole principle makes every search exact: with
@@ -15,13 +16,16 @@ namespace ScanProxy.Matching;
 /// of the first a+1 substrings, or within s-1 on one of the others. Leaving bits out only weakens the filter,
 /// never the guarantee, because the substring distances still add up to at most the full distance.
 /// </remarks>
-internal sealed record MihLayout(int Substrings, int Bits)
+internal sealed record MihLayout(int Substrings, int Bits, int PostingBytes = 4)
 {
     /// <summary>The radius the layout is chosen for: Meta's suggested match threshold.</summary>
     public const int DesignRadius = 31;
 
     /// <summary>Index memory allowed per entry, hashes included, leaving room for ids under 100 bytes.</summary>
     public const double BytesPerEntryBudget = 92;
+
+    /// <summary>The most entries a layout with 3-byte postings can index.</summary>
+    public const int MaxEntriesFor3BytePostings = 1 << 24;
 
     // Relative costs: a bucket probe is one cache miss in the offset table; a candidate adds a posting read and
     // a miss on its 32-byte hash. Scanning one entry against one variant (a sequential read and four popcounts)
@@ -38,13 +42,14 @@ internal sealed record MihLayout(int Substrings, int Bits)
     public static MihLayout For(long entries)
     {
         var n = Math.Max(entries, 1);
+        var postingBytes = n <= MaxEntriesFor3BytePostings ? 3 : 4;
         MihLayout? best = null;
         var bestCost = double.MaxValue;
         for (var m = 2; m <= 32; m++)
         {
             for (var b = 8; b <= Math.Min(28, 256 / m); b++)
             {
-                var layout = new MihLayout(m, b);
+                var layout = new MihLayout(m, b, postingBytes);
                 var tableBytes = layout.TableBytes(n);
                 if (tableBytes > Math.Max((BytesPerEntryBudget - PdqHashBytes) * n, 16L << 20))
                 {
@@ -60,13 +65,13 @@ internal sealed record MihLayout(int Substrings, int Bits)
             }
         }
 
-        return best ?? new MihLayout(16, 16);
+        return best ?? new MihLayout(16, 16, postingBytes);
     }
 
     private const int PdqHashBytes = 32;
 
     /// <summary>Bytes of the bucket offsets and postings for <paramref name="entries"/> entries (table 0 has no postings).</summary>
-    public long TableBytes(long entries) => (Substrings * ((2L * BucketCount) + (BucketCount / 16))) + (4L * (Substrings - 1) * entries);
+    public long TableBytes(long entries) => (Substrings * ((2L * BucketCount) + (BucketCount / 16))) + ((long)PostingBytes * (Substrings - 1) * entries);
 
     /// <summary>The probing radius of substring <paramref name="table"/> for a search at <paramref name="radius"/>; -1 means the substring is not probed.</summary>
     public int RadiusOf(int table, int radius)

@@ -105,7 +105,6 @@ internal struct ProbePipeline
     private void ReadRanges(int slot)
     {
         var table = _tables[_tableOf[slot]];
-        var postings = table.Postings;
         var count = _keyCounts[slot];
         var keys = ((Span<uint>)_keys).Slice(slot * KeyBatch, count);
         var starts = ((Span<uint>)_starts).Slice(slot * KeyBatch, count);
@@ -114,13 +113,13 @@ internal struct ProbePipeline
         for (var i = 0; i < keys.Length; i++)
         {
             table.GetRange(keys[i], out starts[i], out ends[i]);
-            if (postings is null)
+            if (table.HasPostings)
             {
-                CacheHint.Prefetch(ref _entries[Math.Min((int)starts[i], lastEntry)]);
+                table.PrefetchPosting(starts[i]);
             }
             else
             {
-                CacheHint.Prefetch(ref postings[Math.Min((int)starts[i], lastEntry)]);
+                CacheHint.Prefetch(ref _entries[Math.Min((int)starts[i], lastEntry)]);
             }
         }
     }
@@ -128,7 +127,7 @@ internal struct ProbePipeline
     private void Gather<TVisitor>(int slot, scoped ref TVisitor visitor)
         where TVisitor : ICandidateVisitor, allows ref struct
     {
-        var postings = _tables[_tableOf[slot]].Postings;
+        var table = _tables[_tableOf[slot]];
         var count = _keyCounts[slot];
         var starts = ((Span<uint>)_starts).Slice(slot * KeyBatch, count);
         var ends = ((Span<uint>)_ends).Slice(slot * KeyBatch, count);
@@ -139,7 +138,7 @@ internal struct ProbePipeline
         {
             for (var p = starts[i]; p < ends[i]; p++)
             {
-                var entry = postings is null ? (int)p : (int)postings[p];
+                var entry = table.HasPostings ? table.Posting(p) : (int)p;
                 CacheHint.PrefetchWhole(ref Unsafe.Add(ref entries, entry));
                 candidates[gathered++] = entry;
                 if (gathered == candidates.Length)

@@ -51,7 +51,7 @@ public class PdqIndexTests
         var layout = layoutName switch
         {
             "16x16" => new MihLayout(16, 16),
-            "11x20" => new MihLayout(11, 20),
+            "11x20" => new MihLayout(11, 20, PostingBytes: 3),
             _ => null,
         };
         var index = PdqIndex.Create(entries.ToArray(), layout);
@@ -174,7 +174,25 @@ public class PdqIndexTests
         var bytesPerEntry = (32.0 * 1_000_000 + layout.TableBytes(1_000_000)) / 1_000_000;
 
         Assert.That(bytesPerEntry, Is.LessThanOrEqualTo(MihLayout.BytesPerEntryBudget));
-        Assert.That(MihLayout.For(10_000_000), Is.EqualTo(new MihLayout(11, 23)));
+        Assert.That(MihLayout.For(10_000_000), Is.EqualTo(new MihLayout(11, 23, PostingBytes: 3)));
+    }
+
+    [Test]
+    public void Postings_take_3_bytes_up_to_2_to_the_24_entries_and_4_beyond()
+    {
+        Assert.That(MihLayout.For(1 << 24).PostingBytes, Is.EqualTo(3));
+        Assert.That(MihLayout.For((1 << 24) + 1).PostingBytes, Is.EqualTo(4));
+    }
+
+    [Test]
+    public void The_index_of_3000_entries_holds_3_bytes_per_posting()
+    {
+        var entries = TestHashes.Generate(3000, clustered: false, new Random(5));
+        var packed = PdqIndex.Create(entries, new MihLayout(11, 20, PostingBytes: 3));
+        var wide = PdqIndex.Create(entries, new MihLayout(11, 20, PostingBytes: 4));
+
+        // Ten tables with postings, one byte less per entry in each; the last 3-byte posting has one byte of padding.
+        Assert.That(wide.IndexMemoryBytes - packed.IndexMemoryBytes, Is.EqualTo((10 * 3000) - 10));
     }
 
     [TestCase("default")]
