@@ -23,7 +23,7 @@ internal static class CacheHint
     /// A 32-byte hash in a .NET array straddles two cache lines half the time: array data began 8 bytes before a
     /// line boundary in every pinned array we looked at, so every other element starts at byte 56 of a line. When
     /// only its first line was prefetched, the distance check stalled on the second: prefetching both cut the
-    /// median 8-variant query at 10M entries by 15-20 % (benchmarks/README.md).
+    /// median 8-variant query at 10M entries by 15-19 % in five runs (benchmarks/README.md).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchWhole<T>(ref T location)

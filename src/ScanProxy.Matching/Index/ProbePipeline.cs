@@ -16,7 +16,7 @@ namespace ScanProxy.Matching;
 /// stalled at each stage on the reads the previous one had just prefetched (at 10M entries, stopping the search
 /// after each stage in turn put 0.19 ms on the prefetches, 0.41 on reading the ranges, 0.37 on the postings and
 /// 0.42 on the hashes of a 1.39 ms query). A stage's reads now wait on data asked for a whole batch earlier: in
-/// one process alternating with that code, the 8-variant median fell 7-12 %. The struct (14 KB) lives on the
+/// one process alternating with that code, the 8-variant median fell 8-12 %. The struct (14 KB) lives on the
 /// stack of the search; its buffers are inline arrays because spans of stack memory could not be handed to a
 /// visitor that is itself a ref struct.
 /// </remarks>
