@@ -74,6 +74,7 @@ internal sealed partial class BlockingMiddleware
                 _requests.Forwarded(zoneName);
                 return _next(context);
             case Lookup.Hold:
+                context.Features.Set(HoldRequestFeature.Instance);
                 return _next(context);
         }
 
@@ -151,7 +152,7 @@ internal sealed partial class BlockingMiddleware
                 return Lookup.Forward;
             }
 
-            // The tee's test for Hold (ScanTeeMiddleware): Hold mode, or a path blocked under another query.
+            // Hold mode, or a path blocked under another query: the scanner's step holds what HoldRequestFeature marks.
             return zone.Mode == ZoneMode.Hold
                 || (!zone.IgnoreQueryString && _blocklist.Count(zoneName) > 0
                     && _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, buffer[..FormatCanonicalUrl(request, ignoreQueryString: true, buffer)]))

@@ -168,6 +168,31 @@ public sealed class AsyncModePipelineTests
     }
 
     [Test]
+    public async Task Blockings_hold_decision_does_not_outlive_its_request()
+    {
+        // Blocking marks a request to hold on the request's features, which Kestrel keeps per connection: the next
+        // request on the kept-alive connection, for a path with no block, must be teed, not held.
+        await BlockAsync("async", "http://async.test/photo.jpg?v=1");
+        try
+        {
+            using (var held = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/photo.jpg?v=4"))
+            {
+                Assert.That(held.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            }
+
+            using var teed = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/photo.txt?after-hold");
+
+            Assert.That(await teed.Content.ReadAsByteArrayAsync(), Is.EqualTo(TeeTestData.Jpeg));
+            Assert.That((await SubmittedAsync()).Url, Is.EqualTo("http://async.test/photo.txt?after-hold"));
+            Assert.That(_proxy.Scanner.Judged.Single().Url, Is.EqualTo("http://async.test/photo.jpg?v=4"));
+        }
+        finally
+        {
+            await BlockAsync("async");
+        }
+    }
+
+    [Test]
     public async Task A_url_judged_clean_is_not_teed_again_while_its_strong_etag_and_the_lists_are_unchanged()
     {
         using (var first = await _proxy.SendAsync(HttpMethod.Get, "async.test", "/tagged.jpg?etag=%22v1%22"))

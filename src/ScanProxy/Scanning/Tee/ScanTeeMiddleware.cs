@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -12,8 +11,9 @@ namespace ScanProxy.Scanning.Tee;
 
 /// <summary>
 /// The scanner's step in the proxy pipeline, after blocking (SPEC §4). In a zone with <c>Scan</c>, Async mode tees
-/// each response into <see cref="ScanTeeBody"/> and hands what it got to the scan queue without waiting; Hold mode,
-/// and any request for a path blocked under another query, goes through <see cref="ResponseHold"/>.
+/// each response into <see cref="ScanTeeBody"/> and hands what it got to the scan queue without waiting; what
+/// blocking marked with <see cref="HoldRequestFeature"/> (Hold mode, and any request for a path blocked under
+/// another query) goes through <see cref="ResponseHold"/>.
 /// </summary>
 /// <remarks>
 /// The scanner's own fetches carry <see cref="OriginFetcher.FetchHeader"/>, but go to origins directly, never through
@@ -21,13 +21,10 @@ namespace ScanProxy.Scanning.Tee;
 /// </remarks>
 internal sealed partial class ScanTeeMiddleware
 {
-    private const int StackUrlLength = 1024;
-
     private static readonly ScanOutcome s_tooLarge = new(ScanResult.Skipped, ScanReasons.TooLarge, Blocked: false);
 
     private readonly RequestDelegate _next;
     private readonly ZoneRegistry _zones;
-    private readonly BlocklistCache _blocklist;
     private readonly IScanService _scanner;
     private readonly IOptionsMonitor<ScannerOptions> _options;
     private readonly TimeProvider _time;
@@ -40,7 +37,6 @@ internal sealed partial class ScanTeeMiddleware
     public ScanTeeMiddleware(
         RequestDelegate next,
         ZoneRegistry zones,
-        BlocklistCache blocklist,
         IScanService scanner,
         IOptionsMonitor<ScannerOptions> options,
         TimeProvider time,
@@ -51,7 +47,6 @@ internal sealed partial class ScanTeeMiddleware
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(zones);
-        ArgumentNullException.ThrowIfNull(blocklist);
         ArgumentNullException.ThrowIfNull(scanner);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
@@ -61,7 +56,6 @@ internal sealed partial class ScanTeeMiddleware
         ArgumentNullException.ThrowIfNull(loggerFactory);
         _next = next;
         _zones = zones;
-        _blocklist = blocklist;
         _scanner = scanner;
         _options = options;
         _time = time;
@@ -82,7 +76,7 @@ internal sealed partial class ScanTeeMiddleware
             return _next(context);
         }
 
-        return zone.Mode == ZoneMode.Hold || IsPathBlockedUnderAnotherQuery(context.Request, zoneName, zone)
+        return context.Features.Get<HoldRequestFeature>() is not null
             ? _hold.InvokeAsync(context, _next, zoneName, zone, _options.CurrentValue)
             : TeeAsync(context, zoneName, zone);
     }
@@ -139,30 +133,6 @@ internal sealed partial class ScanTeeMiddleware
         {
             Log.SubmitFailed(_logger, e, zoneName, request.Url);
             request.Dispose();
-        }
-    }
-
-    private bool IsPathBlockedUnderAnotherQuery(HttpRequest request, string zoneName, ZoneOptions zone)
-    {
-        // With IgnoreQueryString, blocking has already answered every query of a blocked path.
-        if (zone.IgnoreQueryString || _blocklist.Count(zoneName) == 0)
-        {
-            return false;
-        }
-
-        var maxLength = BlockingMiddleware.GetCanonicalUrlMaxLength(request);
-        char[]? rented = null;
-        var buffer = maxLength <= StackUrlLength ? stackalloc char[StackUrlLength] : (rented = ArrayPool<char>.Shared.Rent(maxLength));
-        try
-        {
-            return _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, buffer[..BlockingMiddleware.FormatCanonicalUrl(request, ignoreQueryString: true, buffer)]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<char>.Shared.Return(rented);
-            }
         }
     }
 
