@@ -9,6 +9,8 @@ switch (args.Length > 0 ? args[0] : "")
         return ListLoadMeasurement.Run(args[1..]);
     case "scanning":
         return ScanProxy.Benchmarks.Scanning.ScanningTool.Run(args[1..]);
+    case "matching-ab":
+        return LayoutAb.Run(args[1..]);
     case "matching-layouts":
         return LayoutComparison.Run(args[1..]);
 }
