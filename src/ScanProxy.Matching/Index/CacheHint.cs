@@ -20,10 +20,11 @@ internal static class CacheHint
     /// Like <see cref="Prefetch{T}"/>, and also the line holding the last byte of <paramref name="location"/>.
     /// </summary>
     /// <remarks>
-    /// A 32-byte hash in a .NET array straddles two cache lines half the time: array data began 8 bytes before a
-    /// line boundary in every pinned array we looked at, so every other element starts at byte 56 of a line. When
-    /// only its first line was prefetched, the distance check stalled on the second: prefetching both cut the
-    /// median 8-variant query at 10M entries by 15-19 % in five runs (benchmarks/README.md).
+    /// .NET aligns array data to 8 bytes only, so unless it happens to start on a 32-byte boundary every other
+    /// 32-byte hash straddles two cache lines. The index's hash array never did: large pinned arrays, each at the
+    /// start of a region of its own, began at byte 56 of a line in every run we looked at. When only a hash's first
+    /// line was prefetched, the distance check stalled on the second: prefetching both cut the median 8-variant
+    /// query at 10M entries by 15-19 % in five runs in one process (benchmarks/README.md).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchWhole<T>(ref T location)

@@ -16,7 +16,8 @@ namespace ScanProxy.Matching;
 /// stalled at each stage on the reads the previous one had just prefetched (at 10M entries, stopping the search
 /// after each stage in turn put 0.19 ms on the prefetches, 0.41 on reading the ranges, 0.37 on the postings and
 /// 0.42 on the hashes of a 1.39 ms query). A stage's reads now wait on data asked for a whole batch earlier: in
-/// one process alternating with that code, the 8-variant median fell 8-12 %. The struct (14 KB) lives on the
+/// one process alternating with that code, the 8-variant median fell 8-12 % (across processes, where the VM's
+/// memory swings more than that, the gain was not separable from this session's other two changes). The struct (14 KB) lives on the
 /// stack of the search; its buffers are inline arrays because spans of stack memory could not be handed to a
 /// visitor that is itself a ref struct.
 /// </remarks>
@@ -73,10 +74,12 @@ internal struct ProbePipeline
         }
     }
 
+    // Step(b) visits batch b-3, gathers b-2 and reads the ranges of b-1, each only if it was pushed: Drain steps
+    // past the last batch to finish the ones still inside.
     private void Step<TVisitor>(int batch, scoped ref TVisitor visitor)
         where TVisitor : ICandidateVisitor, allows ref struct
     {
-        if (batch >= 3 && batch - 3 < _batches)
+        if (batch >= 3)
         {
             Visit((batch - 3) & (Slots - 1), ref visitor);
         }
