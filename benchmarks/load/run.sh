@@ -6,18 +6,20 @@
 #   scanproxy src/ScanProxy (Release), one zone, blocking on, BLOCKS blocked URLs loaded from redis-server
 # The origin is a separate nginx serving the photos of ../shared/corpus/dev (beside the repository).
 # Throughput is measured on URLs that are not blocked; a few requested URLs are blocked too, and a short
-# separate run against those counts the 451 answers.
+# separate run against those counts the 451 answers. Beside requests/s, each round reads the proxy's CPU time
+# (user + system, from /proc, nginx's worker included) and prints it per request: what a request costs the proxy,
+# whether or not the load generator kept its core busy.
 #
 # Every process runs on 127.0.0.1 on ports chosen at run time, from a temporary directory, and is stopped
 # on exit. On a machine with 2 or more cores (PIN=auto), wrk and the origin share CPU 0 and the proxy under
 # test gets CPU 1 alone, so every proxy has the same one core and none competes with the load generator.
 #
 # Usage: benchmarks/load/run.sh
-# Settings (environment): ROUNDS=3 DURATION=30 (s per round) WARMUP=3 (s, once per target) CONNECTIONS=32
+# Settings (environment): ROUNDS=10 DURATION=10 (s per round) WARMUP=30 (s, once per target) CONNECTIONS=32
 #   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1 TARGETS="nginx yarp scanproxy"
 #   SKIP_BUILD=1 (use existing Release builds) SCAN=false|true (the ScanProxy zone's Scan setting)
 #   SHARED (default: <repo>/../shared)
-# Needs wrk, nginx, redis-server, jq, curl (installed with apt-get on Debian 12 when missing) and the .NET SDK.
+# Needs wrk, nginx, redis-server, jq, curl, pgrep (installed with apt-get on Debian 12 when missing) and the .NET SDK.
 # Not part of the test suite.
 set -euo pipefail
 
@@ -26,11 +28,15 @@ repo=$(cd "$here/../.." && pwd)
 shared=${SHARED:-$repo/../shared}
 corpus=$shared/corpus/dev
 
-ROUNDS=${ROUNDS:-3}
-# 30 s: as long as ScanProxy's periodic blocklist resync interval (ScanProxy:Blocklist:ResyncInterval), so every
-# ScanProxy round includes one resync, as in steady state; shorter rounds hit it in some rounds and not others.
-DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-3}
+# Many short rounds: this VM's speed drifts by 10-20 % within a minute, and each round compares the targets back to
+# back, so the median of ten 10 s rounds is steadier than that of three 30 s ones. A round of ScanProxy may or may
+# not contain a blocklist resync (every 30 s); one that finds no change reads only the per-zone versions.
+ROUNDS=${ROUNDS:-10}
+DURATION=${DURATION:-10}
+# 30 s: under this load on one core, PlainYarp needed up to about 25 s (ScanProxy about 40 s, before its runtimeconfig
+# turned tiered compilation's call-counting delay off) before its CPU per request settled (benchmarks/README.md);
+# a shorter warm-up measures the JIT.
+WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 BLOCKS=${BLOCKS:-100000}
 PIN=${PIN:-auto}
@@ -61,6 +67,7 @@ install_missing() {
     command -v curl >/dev/null 2>&1 || need+=(curl)
     command -v taskset >/dev/null 2>&1 || need+=(util-linux)
     command -v ss >/dev/null 2>&1 || need+=(iproute2)
+    command -v pgrep >/dev/null 2>&1 || need+=(procps)
     if [ ${#need[@]} -gt 0 ]; then
         log "installing ${need[*]}"
         local sudo_cmd=""
@@ -226,6 +233,7 @@ $(nginx_http_common "$dir")
 EOF
     } >"$dir/nginx.conf"
     start_pinned "$cpu_proxy" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
+    nginx_pid=$!
     wait_for "nginx proxy" "http://127.0.0.1:$nginx_port$(head -n 1 "$tmp/paths.txt")" 200
 }
 
@@ -236,6 +244,7 @@ start_plain_yarp() {
     start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$plain_yarp_exe" \
         --urls "http://127.0.0.1:$yarp_port" --Origin "http://127.0.0.1:$origin_port" \
         >"$tmp/plain-yarp.log" 2>&1
+    yarp_pid=$!
     wait_for "plain YARP" "http://127.0.0.1:$yarp_port$(head -n 1 "$tmp/paths.txt")" 200
 }
 
@@ -303,6 +312,7 @@ start_scanproxy() {
 EOF
     start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$scanproxy_exe" serve --config "$tmp/scanproxy.json" \
         >"$tmp/scanproxy.log" 2>&1
+    scanproxy_pid=$!
     wait_for "ScanProxy admin" "http://127.0.0.1:$admin_port/readyz" 200
     wait_for ScanProxy "http://127.0.0.1:$scanproxy_port$(head -n 1 "$tmp/paths.txt")" 200
     # Blocking must be in force, with the whole blocklist in memory, before anything is measured.
@@ -330,6 +340,24 @@ run_wrk() {
     local out
     out=$(env "$@" "${cmd[@]}") || die "wrk against $target failed: $out"
     printf '%s\n' "$out" | sed -n 's/^WRK_JSON //p'
+}
+
+target_pid() {
+    case $1 in
+        nginx) echo "$nginx_pid" ;;
+        yarp) echo "$yarp_pid" ;;
+        scanproxy) echo "$scanproxy_pid" ;;
+    esac
+}
+
+# cpu_ticks PID: the user + system clock ticks the process and its children (nginx's worker) have used so far.
+# /proc/PID/stat: utime and stime are fields 14 and 15, i.e. 12 and 13 after the ") " that ends the command name.
+cpu_ticks() {
+    local pid total=0
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | cut -d ' ' -f 12,13 | tr ' ' '+')))
+    done
+    echo "$total"
 }
 
 target_port() {
@@ -410,6 +438,7 @@ fi
 log "$pinning"
 log "wrk: $THREADS thread(s), $CONNECTIONS connections; warm-up ${WARMUP}s, then $ROUNDS rounds x ${DURATION}s per target, interleaved"
 
+clock_ticks=$(getconf CLK_TCK)
 results=$tmp/results.jsonl
 : >"$results"
 for target in $TARGETS; do
@@ -421,10 +450,13 @@ for round in $(seq 1 "$ROUNDS"); do
     order=$TARGETS
     [ $((round % 2)) -eq 1 ] || order=$reversed
     for target in $order; do
+        ticks_before=$(cpu_ticks "$(target_pid "$target")")
         json=$(run_wrk "$target" "$(target_port "$target")" "$DURATION" "$tmp/paths.txt")
-        printf '%s\n' "$json" | jq -c --arg t "$target" --argjson r "$round" '{target: $t, round: $r} + .' >>"$results"
-        printf '%s\n' "$json" | jq -r --arg t "$target" --argjson r "$round" \
-            '"round \($r) \($t): \(.requests / (.duration_us / 1e6) | floor) req/s, p50 \(.latency_us.p50 / 1000) ms, p99 \(.latency_us.p99 / 1000) ms, errors \(.errors | add)"' >&2
+        ticks=$(($(cpu_ticks "$(target_pid "$target")") - ticks_before))
+        printf '%s\n' "$json" | jq -c --arg t "$target" --argjson r "$round" --argjson cpu "$ticks" --argjson hz "$clock_ticks" \
+            '{target: $t, round: $r, cpu_us: ($cpu / $hz * 1e6 | round)} + .' >>"$results"
+        printf '%s\n' "$json" | jq -r --arg t "$target" --argjson r "$round" --argjson cpu "$ticks" --argjson hz "$clock_ticks" \
+            '"round \($r) \($t): \(.requests / (.duration_us / 1e6) | floor) req/s, p50 \(.latency_us.p50 / 1000) ms, p99 \(.latency_us.p99 / 1000) ms, CPU \($cpu / $hz * 1e6 / .requests | round) us/request, errors \(.errors | add)"' >&2
     done
 done
 
@@ -449,21 +481,24 @@ jq -s '
       rps: (map(.requests / (.duration_us / 1e6)) | median),
       mibps: (map(.bytes / (.duration_us / 1e6) / 1048576) | median),
       p50: (map(.latency_us.p50) | median), p90: (map(.latency_us.p90) | median),
-      p99: (map(.latency_us.p99) | median), errors: (map(.errors | add) | add)}}) | from_entries
+      p99: (map(.latency_us.p99) | median), cpu: (map(.cpu_us / .requests) | median),
+      errors: (map(.errors | add) | add)}}) | from_entries
   | {targets: .}
   | . + {pairs: ($rounds | group_by(.round) | map(
       (map(select(.target == "scanproxy")) | first) as $s | (map(select(.target == "yarp")) | first) as $y
       | select($s and $y)
-      | {rps: (($s.requests / $s.duration_us) / ($y.requests / $y.duration_us)), p99: ($s.latency_us.p99 - $y.latency_us.p99)}))}
-  | .pairs |= (if length > 0 then {rps: (map(.rps) | median), p99: (map(.p99) | median),
-                                  rps_min: (map(.rps) | min), rps_max: (map(.rps) | max)} else null end)
+      | {rps: (($s.requests / $s.duration_us) / ($y.requests / $y.duration_us)), p99: ($s.latency_us.p99 - $y.latency_us.p99),
+         cpu: (($s.cpu_us / $s.requests) / ($y.cpu_us / $y.requests))}))}
+  | .pairs |= (if length > 0 then {rps: (map(.rps) | median), p99: (map(.p99) | median), cpu: (map(.cpu) | median),
+                                  rps_min: (map(.rps) | min), rps_max: (map(.rps) | max),
+                                  cpu_min: (map(.cpu) | min), cpu_max: (map(.cpu) | max)} else null end)
 ' "$results" >"$tmp/summary.json"
 jq -r --arg order "$TARGETS" '
   def ms: . / 1000 * 100 | round / 100;
   .targets as $m
-  | (["target", "req/s", "MiB/s", "p50_ms", "p90_ms", "p99_ms", "errors"] | @tsv),
+  | (["target", "req/s", "MiB/s", "p50_ms", "p90_ms", "p99_ms", "cpu_us/req", "errors"] | @tsv),
     ($order | split(" ") | map(select(. != "")) | .[] | . as $t | $m[$t]
-     | [$t, (.rps | round), (.mibps | round), (.p50 | ms), (.p90 | ms), (.p99 | ms), .errors] | @tsv)
+     | [$t, (.rps | round), (.mibps | round), (.p50 | ms), (.p90 | ms), (.p99 | ms), (.cpu * 10 | round / 10), .errors] | @tsv)
 ' "$tmp/summary.json" | column -t -s $'\t'
 echo
 jq -r '
@@ -478,7 +513,9 @@ jq -r '
      else empty end),
     (if $pairs then
        "ScanProxy vs plain YARP (median of the per-round ratios, each round measuring them back to back):"
-       + " \($pairs.rps | ratio)x req/s (rounds \($pairs.rps_min | ratio)..\($pairs.rps_max | ratio)), p99 \($pairs.p99 | signed_ms) ms"
+       + " \($pairs.rps | ratio)x req/s (rounds \($pairs.rps_min | ratio)..\($pairs.rps_max | ratio)), p99 \($pairs.p99 | signed_ms) ms;"
+       + " CPU per request \($pairs.cpu | ratio)x that of YARP (rounds \($pairs.cpu_min | ratio)..\($pairs.cpu_max | ratio)),"
+       + " i.e. \(1 / $pairs.cpu | ratio)x its requests per second of CPU"
      else empty end),
     (if $m.nginx and $m.yarp then
        "nginx vs plain YARP: \($m.nginx.rps / $m.yarp.rps | ratio)x req/s, p99 \($m.nginx.p99 - $m.yarp.p99 | signed_ms) ms"
