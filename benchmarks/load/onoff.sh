@@ -309,7 +309,10 @@ blocked=$(redis-cli -p "$redis_port" --scan --pattern '*blocks*' | wc -l)
 results=$tmp/results.jsonl
 : >"$results"
 for round in $(seq 1 "$ROUNDS"); do
-    for mode in off on; do
+    # Odd rounds "off" first, even rounds "on" first, so that drift within a round favours neither mode.
+    order="off on"
+    [ $((round % 2)) -eq 1 ] || order="on off"
+    for mode in $order; do
         scraper=""
         if [ "$COMPARE" = metrics ] && [ "$mode" = on ]; then
             if [ -n "$cpu_load" ]; then taskset -c "$cpu_load" bash -c "$(declare -f scrape); $(declare -p admin_port SCRAPE_INTERVAL); scrape on" & else scrape on & fi
