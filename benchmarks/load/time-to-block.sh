@@ -91,7 +91,7 @@ taken_ports=()
 free_port() {
     local port
     for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % 12768))
         case " ${taken_ports[*]} " in *" $port "*) continue ;; esac
         if [ -z "$(ss -Hltn "sport = :$port")" ]; then
             taken_ports+=("$port")
