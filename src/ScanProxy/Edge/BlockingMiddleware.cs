@@ -17,11 +17,10 @@ namespace ScanProxy.Edge;
 /// a short page; the origin is never contacted. The zone is the route YARP matched, named after the zone.
 /// </summary>
 /// <remarks>
-/// Every edge request that reaches a zone's route is counted here (<c>scanproxy.requests</c>), except those the
-/// scanner's Hold step will answer for: <see cref="Scanning.Hold.ResponseHold"/> counts them once it knows what it
-/// sent. The test for that is the tee's (a zone with Scan in Hold mode, or a path blocked under another query), made
-/// here on the same URL. The blocklist is read twice, here and in the tee, so a block or unblock of that very path
-/// landing between the two reads can miscount that one request; it is never answered wrongly.
+/// Every edge request that reaches a zone's route is counted here (<c>scanproxy.requests</c>), except those marked
+/// with <see cref="HoldRequestFeature"/> (a zone with Scan in Hold mode, or a path blocked under another query):
+/// <see cref="Scanning.Hold.ResponseHold"/> answers and counts them once it knows what it sent. The decision is made
+/// once, here; only a zone reload between this step and the scanner's can leave such a request uncounted.
 /// </remarks>
 internal sealed partial class BlockingMiddleware
 {
@@ -153,9 +152,10 @@ internal sealed partial class BlockingMiddleware
             }
 
             // Hold mode, or a path blocked under another query: the scanner's step holds what HoldRequestFeature marks.
+            // The path lookup ignores the URL's query, so the URL above serves it as it is.
             return zone.Mode == ZoneMode.Hold
                 || (!zone.IgnoreQueryString && _blocklist.Count(zoneName) > 0
-                    && _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, buffer[..FormatCanonicalUrl(request, ignoreQueryString: true, buffer)]))
+                    && _blocklist.IsPathBlockedUnderAnotherQuery(zoneName, url))
                 ? Lookup.Hold
                 : Lookup.Forward;
         }

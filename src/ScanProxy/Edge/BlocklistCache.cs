@@ -38,8 +38,8 @@ internal sealed partial class BlocklistCache
     /// True when some blocked URL of the zone has this path, whatever its query (a query on the argument is ignored).
     /// A zone with <c>IgnoreQueryString</c> blocks on this; the scanner uses it to hold a blocked path's new queries.
     /// </summary>
-    public bool IsPathBlockedUnderAnotherQuery(string zone, ReadOnlySpan<char> canonicalUrlWithoutQuery) =>
-        _zones.TryGetValue(zone, out var list) && list.Entries is { } entries && Contains(entries.ByPath, canonicalUrlWithoutQuery, pathOnly: true);
+    public bool IsPathBlockedUnderAnotherQuery(string zone, ReadOnlySpan<char> canonicalUrl) =>
+        _zones.TryGetValue(zone, out var list) && list.Entries is { } entries && Contains(entries.ByPath, canonicalUrl, pathOnly: true);
 
     /// <summary>How many canonical URLs are blocked in the zone.</summary>
     public int Count(string zone) => _zones.TryGetValue(zone, out var list) && list.Entries is { } entries ? entries.Count : 0;
