@@ -24,15 +24,33 @@ public sealed class ExampleConfigurationTests
     {
         yield return new TestCaseData(StoreOptions.SectionName, typeof(StoreOptions));
         yield return new TestCaseData(AdminOptions.SectionName, typeof(AdminOptions));
-        yield return new TestCaseData("ScanProxy:HashLists:known-pdq", typeof(HashListOptions));
+        yield return new TestCaseData($"{ZoneConfiguration.HashListsSection}:known-pdq", typeof(HashListOptions));
         yield return new TestCaseData(ScannerOptions.SectionName, typeof(ScannerOptions));
         yield return new TestCaseData(BlocklistOptions.SectionName, typeof(BlocklistOptions));
         yield return new TestCaseData(SmtpOptions.SectionName, typeof(SmtpOptions));
         yield return new TestCaseData(NotificationOutboxOptions.SectionName, typeof(NotificationOutboxOptions));
         yield return new TestCaseData(TelemetryOptions.SectionName, typeof(TelemetryOptions));
-        yield return new TestCaseData("ScanProxy:Zones:shop", typeof(ZoneOptions));
-        yield return new TestCaseData("ScanProxy:Zones:shop:Notify", typeof(NotifyOptions));
-        yield return new TestCaseData("ScanProxy:Zones:shop:Notify:Webhooks:0", typeof(WebhookOptions));
+        yield return new TestCaseData($"{ZoneConfiguration.ZonesSection}:shop", typeof(ZoneOptions));
+        yield return new TestCaseData($"{ZoneConfiguration.ZonesSection}:shop:Notify", typeof(NotifyOptions));
+        yield return new TestCaseData($"{ZoneConfiguration.ZonesSection}:shop:Notify:Webhooks:0", typeof(WebhookOptions));
+    }
+
+    // The cases above are listed by hand: this keeps a section added to the product later from going unchecked.
+    [Test]
+    public void Every_section_the_product_declares_is_checked_here()
+    {
+        var checkedSections = Sections().Select(c => (string)c.Arguments[0]!).ToList();
+
+        Assert.That(DeclaredSections(), Is.Not.Empty.And.SubsetOf(checkedSections));
+    }
+
+    [Test]
+    public void Every_section_the_example_names_is_one_the_product_reads()
+    {
+        var read = DeclaredSections().Append(ZoneConfiguration.ZonesSection).Append(ZoneConfiguration.HashListsSection).ToList();
+        var named = s_example.GetSection("ScanProxy").GetChildren().Select(c => c.Path).ToList();
+
+        Assert.That(named, Is.SubsetOf(read));
     }
 
     [TestCaseSource(nameof(Sections))]
@@ -54,4 +72,11 @@ public sealed class ExampleConfigurationTests
 
         Assert.That(bound, Is.InstanceOf(options));
     }
+
+    // Every options record bound from a fixed section declares it as a constant named SectionName.
+    private static IEnumerable<string> DeclaredSections() =>
+        typeof(ScannerOptions).Assembly.GetTypes()
+            .Select(t => t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static))
+            .Where(f => f is { IsLiteral: true })
+            .Select(f => (string)f!.GetRawConstantValue()!);
 }
