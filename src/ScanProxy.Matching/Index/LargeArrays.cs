@@ -32,6 +32,20 @@ internal static partial class LargeArrays
         return array;
     }
 
+    /// <summary>
+    /// Like <see cref="Allocate{T}"/>, with room to start on an <paramref name="alignment"/>-byte boundary: the
+    /// <paramref name="length"/> elements from <paramref name="skip"/> on are aligned, and stay so because the array is pinned.
+    /// </summary>
+    public static unsafe T[] AllocateAligned<T>(int length, int alignment, out int skip)
+        where T : unmanaged
+    {
+        // Array data is 8-byte aligned, so at most alignment - 8 bytes are skipped.
+        var array = Allocate<T>(length + ((alignment - 8) / sizeof(T)));
+        var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        skip = (int)((alignment - (address & (alignment - 1))) & (alignment - 1)) / sizeof(T);
+        return array;
+    }
+
     private static unsafe void Advise<T>(T[] array, nint bytes)
         where T : unmanaged
     {

@@ -70,8 +70,8 @@ internal sealed record MihLayout(int Substrings, int Bits, int PostingBytes = 4)
 
     private const int PdqHashBytes = 32;
 
-    /// <summary>Bytes of the bucket offsets and postings for <paramref name="entries"/> entries (table 0 has no postings).</summary>
-    public long TableBytes(long entries) => (Substrings * ((2L * BucketCount) + (BucketCount / 16))) + ((long)PostingBytes * (Substrings - 1) * entries);
+    /// <summary>Bytes of the bucket starts and postings for <paramref name="entries"/> entries (table 0 has no postings).</summary>
+    public long TableBytes(long entries) => (Substrings * BucketLines.BytesFor(BucketCount)) + ((long)PostingBytes * (Substrings - 1) * entries);
 
     /// <summary>The probing radius of substring <paramref name="table"/> for a search at <paramref name="radius"/>; -1 means the substring is not probed.</summary>
     public int RadiusOf(int table, int radius)

@@ -10,37 +10,32 @@ namespace ScanProxy.Matching;
 /// sorted by their substring-0 key, so its buckets index the entries directly.
 /// </summary>
 /// <remarks>
-/// Bucket starts are stored as a 32-bit base per block of 64 buckets plus a 16-bit offset per bucket, 2 bytes
-/// per bucket instead of 4; one probe reads one cache line of offsets (the bases, 1/32 of the size, stay in
-/// cache). A table whose block of 64 buckets holds 65,536 or more entries (extreme clustering) keeps plain
+/// Bucket starts are stored in <see cref="BucketLines"/>, about 2.2 bytes per bucket instead of 4, one cache
+/// line per probe. A table whose line of 29 buckets holds 65,536 or more entries (extreme clustering) keeps plain
 /// 32-bit starts instead. Postings take <see cref="MihLayout.PostingBytes"/> each, packed: 3 bytes make a
 /// 10M-entry index 10 bytes per entry smaller and put a third more postings in each cache line a probe reads.
 /// </remarks>
 internal sealed class MihTable
 {
-    private const int BlockShift = 6;
-
     private readonly byte[]? _postings;
     private readonly int _postingBytes;
     private readonly uint _postingMask;
-    private readonly uint[] _blockStarts;
-    private readonly ushort[] _offsets;
+    private readonly BucketLines _lines;
     private readonly uint[]? _wideStarts;
 
-    private MihTable(byte[]? postings, int postingBytes, uint[] blockStarts, ushort[] offsets, uint[]? wideStarts)
+    private MihTable(byte[]? postings, int postingBytes, BucketLines lines, uint[]? wideStarts)
     {
         _postings = postings;
         _postingBytes = postingBytes;
         _postingMask = postingBytes == 3 ? 0xFF_FFFFu : uint.MaxValue;
-        _blockStarts = blockStarts;
-        _offsets = offsets;
+        _lines = lines;
         _wideStarts = wideStarts;
     }
 
     /// <summary>False when the bucket ranges are entry numbers themselves (table 0).</summary>
     public bool HasPostings => _postings is not null;
 
-    public long MemoryBytes => (_postings?.LongLength ?? 0) + (4L * _blockStarts.LongLength) + (2L * _offsets.LongLength) + (4L * (_wideStarts?.LongLength ?? 0));
+    public long MemoryBytes => (_postings?.LongLength ?? 0) + _lines.MemoryBytes + (4L * (_wideStarts?.LongLength ?? 0));
 
     /// <summary>The entry number at position <paramref name="index"/> of the postings (a table with postings only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -66,8 +61,7 @@ internal sealed class MihTable
             return;
         }
 
-        start = _blockStarts[key >> BlockShift] + _offsets[key];
-        end = _blockStarts[(key + 1) >> BlockShift] + _offsets[key + 1];
+        _lines.GetRange(key, out start, out end);
     }
 
     /// <summary>Starts loading the bucket range of <paramref name="key"/> into the cache.</summary>
@@ -80,8 +74,7 @@ internal sealed class MihTable
         }
         else
         {
-            CacheHint.Prefetch(ref _blockStarts[key >> BlockShift]);
-            CacheHint.Prefetch(ref _offsets[key]);
+            _lines.Prefetch(key);
         }
     }
 
@@ -150,9 +143,7 @@ internal sealed class MihTable
 
         var postings = LargeArrays.Allocate<byte>((entries.Length * width) + 4 - width);
         var buckets = layout.BucketCount;
-        var blockStarts = new uint[(buckets >> BlockShift) + 1];
-        var offsets = LargeArrays.Allocate<ushort>(buckets + 1);
-        var fits = true;
+        var lines = new BucketLines.Builder(buckets);
         var local = new int[(1 << lowBits) + 1];
         for (var h = 0; h < runStarts.Length - 1; h++)
         {
@@ -171,16 +162,7 @@ internal sealed class MihTable
 
             for (var l = 0; l < local.Length - 1; l++)
             {
-                var k = (h << lowBits) + l;
-                var start = (uint)(runStart + local[l]);
-                if ((k & ((1 << BlockShift) - 1)) == 0)
-                {
-                    blockStarts[k >> BlockShift] = start;
-                }
-
-                var offset = start - blockStarts[k >> BlockShift];
-                fits &= offset <= ushort.MaxValue;
-                offsets[k] = (ushort)offset;
+                lines.SetStart((h << lowBits) + l, (uint)(runStart + local[l]));
             }
 
             foreach (var item in run)
@@ -195,11 +177,10 @@ internal sealed class MihTable
             }
         }
 
-        blockStarts[^1] = (uint)entries.Length;
-        offsets[buckets] = 0;
-        if (fits)
+        lines.SetStart(buckets, (uint)entries.Length);
+        if (lines.TryBuild(out var built))
         {
-            return new MihTable(postings, width, blockStarts, offsets, null);
+            return new MihTable(postings, width, built, null);
         }
 
         var ends = new int[buckets];
@@ -219,27 +200,16 @@ internal sealed class MihTable
     private static MihTable FromEnds(int[] ends, int total, byte[]? postings, int postingBytes)
     {
         var buckets = ends.Length;
-        var blockStarts = new uint[(buckets >> BlockShift) + 1];
-        var offsets = LargeArrays.Allocate<ushort>(buckets + 1);
-        offsets[buckets] = 0;
-        var fits = true;
-        for (var k = 0; k < buckets && fits; k++)
+        var lines = new BucketLines.Builder(buckets);
+        for (var k = 0; k < buckets; k++)
         {
-            var start = k == 0 ? 0 : ends[k - 1];
-            if ((k & ((1 << BlockShift) - 1)) == 0)
-            {
-                blockStarts[k >> BlockShift] = (uint)start;
-            }
-
-            var offset = start - (int)blockStarts[k >> BlockShift];
-            fits = offset <= ushort.MaxValue;
-            offsets[k] = (ushort)offset;
+            lines.SetStart(k, k == 0 ? 0 : (uint)ends[k - 1]);
         }
 
-        blockStarts[^1] = (uint)total;
-        if (fits)
+        lines.SetStart(buckets, (uint)total);
+        if (lines.TryBuild(out var built))
         {
-            return new MihTable(postings, postingBytes, blockStarts, offsets, null);
+            return new MihTable(postings, postingBytes, built, null);
         }
 
         var wide = new uint[buckets + 1];
@@ -248,6 +218,6 @@ internal sealed class MihTable
             wide[k] = (uint)ends[k - 1];
         }
 
-        return new MihTable(postings, postingBytes, [], [], wide);
+        return new MihTable(postings, postingBytes, default, wide);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class PdqCollector : EntryCollector
     public override int CountDistinct()
     {
         var (hashes, _, _) = SortLines(MihLayout.For(Lines));
-        return Fold(hashes, null, null);
+        return Fold(hashes.Span, null, null);
     }
 
     public override object Build() => BuildIndex(null);
@@ -48,20 +48,14 @@ internal sealed class PdqCollector : EntryCollector
     {
         layout ??= MihLayout.For(Lines);
         var (hashes, lines, sortBuffers) = SortLines(layout);
-        var entryCount = Fold(hashes, lines, null);
-        var ids = new EntryIds.Builder(entryCount, CountIdBytes(hashes, lines));
-        Fold(hashes, lines, ids);
+        var entryCount = Fold(hashes.Span, lines, null);
+        var ids = new EntryIds.Builder(entryCount, CountIdBytes(hashes.Span, lines));
+        Fold(hashes.Span, lines, ids);
         Reset();
 
-        var entries = hashes;
-        if (entryCount != hashes.Length)
-        {
-            entries = LargeArrays.Allocate<PdqHash>(entryCount);
-            hashes.AsSpan(0, entryCount).CopyTo(entries);
-        }
-
+        var entries = entryCount == hashes.Length ? hashes : AlignedHashes.Copy(hashes.Span[..entryCount]);
         var tables = new MihTable[layout.Substrings];
-        tables[0] = MihTable.BuildSorted(entries, layout);
+        tables[0] = MihTable.BuildSorted(entries.Span, layout);
 
         // One staging buffer per worker thread, not per table, starting with the two the sort used: each is 8 bytes
         // per entry of memory, and memory touched for the first time costs more than the work done in it.
@@ -72,7 +66,7 @@ internal sealed class PdqCollector : EntryCollector
             () => spare.TryTake(out var buffer) ? buffer : LargeArrays.Allocate<ulong>(entries.Length),
             (t, _, staging) =>
             {
-                tables[t] = MihTable.Build(entries, t, layout, staging);
+                tables[t] = MihTable.Build(entries.Span, t, layout, staging);
                 return staging;
             },
             spare.Add);
@@ -83,7 +77,7 @@ internal sealed class PdqCollector : EntryCollector
     /// The hashes sorted by (substring-0 key, hash), with their line numbers; equal hashes keep line order. The two
     /// buffers of the sort, one value per line, are handed back for reuse.
     /// </summary>
-    private (PdqHash[] Hashes, int[] Lines, ulong[][] SortBuffers) SortLines(MihLayout layout)
+    private (AlignedHashes Hashes, int[] Lines, ulong[][] SortBuffers) SortLines(MihLayout layout)
     {
         var pairs = LargeArrays.Allocate<ulong>(_hashes.Count);
         var scratch = LargeArrays.Allocate<ulong>(_hashes.Count);
@@ -93,7 +87,8 @@ internal sealed class PdqCollector : EntryCollector
         }
 
         var sorted = RadixSort.SortByField(pairs, scratch, 32, layout.Bits);
-        var hashes = LargeArrays.Allocate<PdqHash>(sorted.Length);
+        var aligned = AlignedHashes.Allocate(sorted.Length);
+        var hashes = aligned.Span;
         var lines = GC.AllocateUninitializedArray<int>(sorted.Length);
         for (var i = 0; i < sorted.Length; i++)
         {
@@ -108,7 +103,7 @@ internal sealed class PdqCollector : EntryCollector
             {
                 if (i - start > 1)
                 {
-                    hashes.AsSpan(start, i - start).Sort(lines.AsSpan(start, i - start), default(HashOrder));
+                    hashes.Slice(start, i - start).Sort(lines.AsSpan(start, i - start), default(HashOrder));
                     KeepLineOrderOfDuplicates(hashes, lines, start, i);
                 }
 
@@ -116,14 +111,14 @@ internal sealed class PdqCollector : EntryCollector
             }
         }
 
-        return (hashes, lines, [pairs, scratch]);
+        return (aligned, lines, [pairs, scratch]);
     }
 
     /// <summary>
     /// Walks the sorted lines; when <paramref name="ids"/> is given, also moves each distinct hash to the front
     /// and gathers its ids. Returns the number of distinct hashes.
     /// </summary>
-    private int Fold(PdqHash[] hashes, int[]? lines, EntryIds.Builder? ids)
+    private int Fold(Span<PdqHash> hashes, int[]? lines, EntryIds.Builder? ids)
     {
         var entries = 0;
         for (var i = 0; i < hashes.Length; i++)
@@ -165,7 +160,7 @@ internal sealed class PdqCollector : EntryCollector
         return entries;
     }
 
-    private long CountIdBytes(PdqHash[] hashes, int[] lines)
+    private long CountIdBytes(ReadOnlySpan<PdqHash> hashes, int[] lines)
     {
         long bytes = 0;
         if (!_ids.Any)
@@ -193,7 +188,7 @@ internal sealed class PdqCollector : EntryCollector
     }
 
     /// <summary>The sort above is not stable; lines of equal hashes are put back in file order.</summary>
-    private static void KeepLineOrderOfDuplicates(PdqHash[] hashes, int[] lines, int start, int end)
+    private static void KeepLineOrderOfDuplicates(ReadOnlySpan<PdqHash> hashes, int[] lines, int start, int end)
     {
         var run = start;
         for (var i = start + 1; i <= end; i++)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ScanProxy.Pdq;
 
 namespace ScanProxy.Matching;
@@ -14,11 +13,11 @@ namespace ScanProxy.Matching;
 /// </summary>
 public sealed class PdqIndex
 {
-    private readonly PdqHash[] _entries;
+    private readonly AlignedHashes _entries;
     private readonly MihTable[] _tables;
     private readonly EntryIds _ids;
 
-    internal PdqIndex(PdqHash[] entries, EntryIds ids, MihLayout layout, MihTable[] tables)
+    internal PdqIndex(AlignedHashes entries, EntryIds ids, MihLayout layout, MihTable[] tables)
     {
         _entries = entries;
         _ids = ids;
@@ -37,7 +36,7 @@ public sealed class PdqIndex
     {
         get
         {
-            var bytes = 32L * _entries.LongLength;
+            var bytes = 32L * _entries.Length;
             foreach (var table in _tables)
             {
                 bytes += table.MemoryBytes;
@@ -49,7 +48,7 @@ public sealed class PdqIndex
 
     internal MihLayout Layout { get; }
 
-    internal ReadOnlySpan<PdqHash> Entries => _entries;
+    internal ReadOnlySpan<PdqHash> Entries => _entries.Span;
 
     /// <summary>
     /// Builds an index of <paramref name="hashes"/> (duplicates folded); each entry's id is its hex.
@@ -69,7 +68,7 @@ public sealed class PdqIndex
     }
 
     /// <summary>The hash of entry <paramref name="entry"/>.</summary>
-    public PdqHash GetHash(int entry) => _entries[entry];
+    public PdqHash GetHash(int entry) => Entries[entry];
 
     /// <summary>
     /// The ids of entry <paramref name="entry"/> in file order (one per line folded into it); an entry whose
@@ -78,11 +77,11 @@ public sealed class PdqIndex
     public IReadOnlyList<string> GetIds(int entry)
     {
         var ids = _ids.Get(entry);
-        return ids.Length == 0 ? [_entries[entry].ToString()] : ids;
+        return ids.Length == 0 ? [Entries[entry].ToString()] : ids;
     }
 
     /// <summary>The first id of entry <paramref name="entry"/> (its hex when its lines gave none).</summary>
-    public string GetId(int entry) => _ids.GetFirst(entry) ?? _entries[entry].ToString();
+    public string GetId(int entry) => _ids.GetFirst(entry) ?? Entries[entry].ToString();
 
     /// <summary>
     /// Finds the best entry within <paramref name="maxDistance"/> of any of <paramref name="variants"/>: the
@@ -248,7 +247,7 @@ public sealed class PdqIndex
 
     private void ScanBest(ReadOnlySpan<PdqHash> variants, ref Best best)
     {
-        var entries = _entries;
+        var entries = Entries;
         for (var e = 0; e < entries.Length; e++)
         {
             ref readonly var h = ref entries[e];
@@ -266,9 +265,10 @@ public sealed class PdqIndex
     private int ScanAll(ReadOnlySpan<PdqHash> variants, int maxDistance, Span<PdqMatch> destination)
     {
         var found = 0;
-        for (var e = 0; e < _entries.Length; e++)
+        var entries = Entries;
+        for (var e = 0; e < entries.Length; e++)
         {
-            var closest = Closest(_entries[e], e, variants);
+            var closest = Closest(entries[e], e, variants);
             if (closest.Distance <= maxDistance)
             {
                 if (found < destination.Length)
@@ -290,14 +290,14 @@ public sealed class PdqIndex
         public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table) => Candidates += candidates.Length;
     }
 
-    private ref struct BestVisitor(PdqHash[] entries, ReadOnlySpan<PdqHash> variants, Best best) : ICandidateVisitor
+    private ref struct BestVisitor(AlignedHashes entries, ReadOnlySpan<PdqHash> variants, Best best) : ICandidateVisitor
     {
         private readonly ReadOnlySpan<PdqHash> _variants = variants;
         public Best Best = best;
 
         public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table)
         {
-            ref var first = ref MemoryMarshal.GetArrayDataReference(entries);
+            ref var first = ref entries.First;
             var query = _variants[variant];
             var (q0, q1, q2, q3) = (query.W0, query.W1, query.W2, query.W3);
             foreach (var entry in candidates)
@@ -325,7 +325,7 @@ public sealed class PdqIndex
             var query = _variants[variant];
             foreach (var entry in candidates)
             {
-                ref readonly var h = ref index._entries[entry];
+                ref readonly var h = ref index.Entries[entry];
                 if (h.DistanceTo(query) <= maxDistance && index.IsFirstFinder(h, _variants, variant, table, maxDistance))
                 {
                     if (Found < _destination.Length)

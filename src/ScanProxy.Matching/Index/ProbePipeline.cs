@@ -1,13 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using ScanProxy.Pdq;
 
 namespace ScanProxy.Matching;
 
 /// <summary>
-/// The probes of one search as a software pipeline over batches of bucket keys: while batch j's bucket offsets
-/// are being prefetched, batch j-1's ranges are read (their offsets prefetched one step earlier), batch j-2's
+/// The probes of one search as a software pipeline over batches of bucket keys: while batch j's bucket lines
+/// are being prefetched, batch j-1's ranges are read (their lines prefetched one step earlier), batch j-2's
 /// postings gathered (prefetching their hashes) and batch j-3's candidates checked. Batches run on across
 /// variants and substring tables, so the pipeline drains only when the search ends.
 /// </summary>
@@ -27,7 +25,7 @@ internal struct ProbePipeline
     private const int Slots = 4;
     private const int CandidateBatch = 512;
 
-    private readonly PdqHash[] _entries;
+    private readonly AlignedHashes _entries;
     private readonly MihTable[] _tables;
     private KeyBuffer _keys;
     private KeyBuffer _starts;
@@ -41,7 +39,7 @@ internal struct ProbePipeline
 
     /// <param name="entries">The index's hashes.</param>
     /// <param name="tables">The index's substring tables.</param>
-    public ProbePipeline(PdqHash[] entries, MihTable[] tables)
+    public ProbePipeline(AlignedHashes entries, MihTable[] tables)
     {
         _entries = entries;
         _tables = tables;
@@ -112,6 +110,7 @@ internal struct ProbePipeline
         var keys = ((Span<uint>)_keys).Slice(slot * KeyBatch, count);
         var starts = ((Span<uint>)_starts).Slice(slot * KeyBatch, count);
         var ends = ((Span<uint>)_ends).Slice(slot * KeyBatch, count);
+        ref var entries = ref _entries.First;
         var lastEntry = _entries.Length - 1;
         for (var i = 0; i < keys.Length; i++)
         {
@@ -122,7 +121,7 @@ internal struct ProbePipeline
             }
             else
             {
-                CacheHint.Prefetch(ref _entries[Math.Min((int)starts[i], lastEntry)]);
+                CacheHint.Prefetch(ref Unsafe.Add(ref entries, Math.Min((int)starts[i], lastEntry)));
             }
         }
     }
@@ -135,14 +134,14 @@ internal struct ProbePipeline
         var starts = ((Span<uint>)_starts).Slice(slot * KeyBatch, count);
         var ends = ((Span<uint>)_ends).Slice(slot * KeyBatch, count);
         var candidates = ((Span<int>)_candidates).Slice(slot * CandidateBatch, CandidateBatch);
-        ref var entries = ref MemoryMarshal.GetArrayDataReference(_entries);
+        ref var entries = ref _entries.First;
         var gathered = 0;
         for (var i = 0; i < starts.Length; i++)
         {
             for (var p = starts[i]; p < ends[i]; p++)
             {
                 var entry = table.HasPostings ? table.Posting(p) : (int)p;
-                CacheHint.PrefetchWhole(ref Unsafe.Add(ref entries, entry));
+                CacheHint.Prefetch(ref Unsafe.Add(ref entries, entry));
                 candidates[gathered++] = entry;
                 if (gathered == candidates.Length)
                 {

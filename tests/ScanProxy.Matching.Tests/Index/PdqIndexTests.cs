@@ -195,12 +195,24 @@ public class PdqIndexTests
         Assert.That(wide.IndexMemoryBytes - packed.IndexMemoryBytes, Is.EqualTo((10 * 3000) - 10));
     }
 
+    [Test]
+    public void Index_memory_is_what_the_layout_counts_when_it_chooses()
+    {
+        var entries = TestHashes.Generate(100_000, clustered: false, new Random(6));
+        var layout = new MihLayout(11, 20, PostingBytes: 3);
+        var index = PdqIndex.Create(entries, layout);
+
+        // Beyond the count, each array has room to start on a cache-line boundary and 3-byte postings one byte of padding.
+        var modelled = (32L * entries.Length) + layout.TableBytes(entries.Length);
+        Assert.That(index.IndexMemoryBytes - modelled, Is.InRange(0, 64 * (layout.Substrings + 1)));
+    }
+
     [TestCase("default")]
     [TestCase("16x16")]
-    public void A_bucket_block_of_65536_or_more_entries_is_searched_exactly(string layoutName)
+    public void A_bucket_line_of_65536_or_more_entries_is_searched_exactly(string layoutName)
     {
         // 70,000 entries that differ only in their last 64 bits share their key in every substring below bit 192, so a
-        // block of 64 buckets holds them all: more than 16-bit offsets can count, which makes those tables keep
+        // line of 29 buckets holds them all: more than 16-bit offsets can count, which makes those tables keep
         // 32-bit bucket starts instead.
         var random = new Random(7);
         var centre = TestHashes.Random(random);
