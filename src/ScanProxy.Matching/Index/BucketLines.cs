@@ -11,12 +11,12 @@ namespace ScanProxy.Matching;
 /// Before, a 32-bit base per 64 buckets and a 16-bit offset per bucket lay in two arrays: two cache misses per
 /// probe, since the bases (5.7 MB over the 11 tables of a 10M-entry index) do not stay in a 1 MB L2. With both
 /// in one line, the median 8-variant query at 10M entries fell 10 % and 16 % in two runs in one process
-/// (benchmarks/README.md), for 0.14 bytes more per bucket. One-byte offsets, 59 buckets to a line, were no faster
-/// (+0.5 % and -4.8 %) and would overflow on lists with many near-duplicates.
+/// (benchmarks/README.md), for 0.14 bytes more per bucket. One-byte offsets, 59 buckets to a line, were not
+/// clearly faster (+0.5, -4.8, -0.7 and -4.9 %) and would overflow on lists with many near-duplicates.
 /// </remarks>
 internal readonly struct BucketLines
 {
-    public const int BucketsPerLine = 29;
+    private const int BucketsPerLine = 29;
     private const int LineBytes = 64;
     private const int LineShorts = LineBytes / sizeof(ushort);
 
