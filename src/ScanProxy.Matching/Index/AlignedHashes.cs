@@ -11,8 +11,8 @@ namespace ScanProxy.Matching;
 /// <remarks>
 /// .NET aligns array data to 8 bytes only, and the large pinned arrays of the index began at byte 56 of a cache
 /// line in every run we looked at: in a <c>PdqHash[]</c> every other hash straddled two lines. A search at 10M
-/// entries reads the hashes of about 26,600 candidates from random places, so straddling cost half a cache miss
-/// more per candidate: aligned, the median 8-variant query at 10M entries was 3-12 % faster in four runs in one
+/// entries reads the hashes of 26,639 candidates on average (measured) from random places, so straddling cost half
+/// a line more per candidate: aligned, the median 8-variant query at 10M entries was 3-12 % faster in four runs in one
 /// process (benchmarks/README.md). The words are allocated with room for the shift and viewed as hashes from
 /// the first 32-byte boundary; pinned memory never moves, so the boundary stays one.
 /// </remarks>

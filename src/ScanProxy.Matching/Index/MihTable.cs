@@ -11,8 +11,7 @@ namespace ScanProxy.Matching;
 /// </summary>
 /// <remarks>
 /// Bucket starts are stored in <see cref="BucketLines"/>, about 2.2 bytes per bucket instead of 4, one cache
-/// line per probe. A table whose line of 29 buckets holds 65,536 or more entries (extreme clustering) keeps plain
-/// 32-bit starts instead. Postings take <see cref="MihLayout.PostingBytes"/> each, packed: 3 bytes make a
+/// line per probe. Postings take <see cref="MihLayout.PostingBytes"/> each, packed: 3 bytes make a
 /// 10M-entry index 10 bytes per entry smaller and put a third more postings in each cache line a probe reads.
 /// </remarks>
 internal sealed class MihTable
@@ -21,21 +20,19 @@ internal sealed class MihTable
     private readonly int _postingBytes;
     private readonly uint _postingMask;
     private readonly BucketLines _lines;
-    private readonly uint[]? _wideStarts;
 
-    private MihTable(byte[]? postings, int postingBytes, BucketLines lines, uint[]? wideStarts)
+    private MihTable(byte[]? postings, int postingBytes, BucketLines lines)
     {
         _postings = postings;
         _postingBytes = postingBytes;
         _postingMask = postingBytes == 3 ? 0xFF_FFFFu : uint.MaxValue;
         _lines = lines;
-        _wideStarts = wideStarts;
     }
 
     /// <summary>False when the bucket ranges are entry numbers themselves (table 0).</summary>
     public bool HasPostings => _postings is not null;
 
-    public long MemoryBytes => (_postings?.LongLength ?? 0) + _lines.MemoryBytes + (4L * (_wideStarts?.LongLength ?? 0));
+    public long MemoryBytes => (_postings?.LongLength ?? 0) + _lines.MemoryBytes;
 
     /// <summary>The entry number at position <paramref name="index"/> of the postings (a table with postings only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -52,48 +49,28 @@ internal sealed class MihTable
         CacheHint.Prefetch(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_postings!), (nint)index * _postingBytes));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void GetRange(uint key, out uint start, out uint end)
-    {
-        if (_wideStarts is { } wide)
-        {
-            start = wide[key];
-            end = wide[key + 1];
-            return;
-        }
-
-        _lines.GetRange(key, out start, out end);
-    }
+    public void GetRange(uint key, out uint start, out uint end) => _lines.GetRange(key, out start, out end);
 
     /// <summary>Starts loading the bucket range of <paramref name="key"/> into the cache.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PrefetchRange(uint key)
-    {
-        if (_wideStarts is { } wide)
-        {
-            CacheHint.Prefetch(ref wide[key]);
-        }
-        else
-        {
-            _lines.Prefetch(key);
-        }
-    }
+    public void PrefetchRange(uint key) => _lines.Prefetch(key);
 
     /// <summary>Builds table 0 over <paramref name="entries"/>, which are sorted by their substring-0 key.</summary>
     public static MihTable BuildSorted(ReadOnlySpan<PdqHash> entries, MihLayout layout)
     {
-        var ends = new int[layout.BucketCount];
+        var lines = new BucketLines.Builder(layout.BucketCount);
         var e = 0;
-        for (var k = 0; k < ends.Length; k++)
+        for (var k = 0; k < layout.BucketCount; k++)
         {
+            lines.SetStart(k, (uint)e);
             while (e < entries.Length && layout.Key(entries[e], 0) == k)
             {
                 e++;
             }
-
-            ends[k] = e;
         }
 
-        return FromEnds(ends, entries.Length, null, 0);
+        lines.SetStart(layout.BucketCount, (uint)entries.Length);
+        return new MihTable(null, 0, lines.Build());
     }
 
     /// <summary>
@@ -178,46 +155,6 @@ internal sealed class MihTable
         }
 
         lines.SetStart(buckets, (uint)entries.Length);
-        if (lines.TryBuild(out var built))
-        {
-            return new MihTable(postings, width, built, null);
-        }
-
-        var ends = new int[buckets];
-        foreach (ref readonly var entry in entries)
-        {
-            ends[layout.Key(entry, table)]++;
-        }
-
-        for (var k = 1; k < buckets; k++)
-        {
-            ends[k] += ends[k - 1];
-        }
-
-        return FromEnds(ends, entries.Length, postings, width);
-    }
-
-    private static MihTable FromEnds(int[] ends, int total, byte[]? postings, int postingBytes)
-    {
-        var buckets = ends.Length;
-        var lines = new BucketLines.Builder(buckets);
-        for (var k = 0; k < buckets; k++)
-        {
-            lines.SetStart(k, k == 0 ? 0 : (uint)ends[k - 1]);
-        }
-
-        lines.SetStart(buckets, (uint)total);
-        if (lines.TryBuild(out var built))
-        {
-            return new MihTable(postings, postingBytes, built, null);
-        }
-
-        var wide = new uint[buckets + 1];
-        for (var k = 1; k <= buckets; k++)
-        {
-            wide[k] = (uint)ends[k - 1];
-        }
-
-        return new MihTable(postings, postingBytes, default, wide);
+        return new MihTable(postings, width, lines.Build());
     }
 }

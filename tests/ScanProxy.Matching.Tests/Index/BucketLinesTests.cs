@@ -18,13 +18,7 @@ public class BucketLinesTests
             starts[k] = starts[k - 1] + (uint)(random.Next(4) == 0 ? 0 : random.Next(random.Next(8) == 0 ? 2_000 : 5));
         }
 
-        var builder = new BucketLines.Builder(buckets);
-        for (var k = 0; k <= buckets; k++)
-        {
-            builder.SetStart(k, starts[k]);
-        }
-
-        Assert.That(builder.TryBuild(out var lines), Is.True);
+        var lines = Build(starts);
         for (var k = 0; k < buckets; k++)
         {
             lines.GetRange((uint)k, out var start, out var end);
@@ -35,27 +29,36 @@ public class BucketLinesTests
     }
 
     [Test]
-    public void A_line_whose_buckets_hold_65536_entries_or_more_is_refused()
+    public void A_line_whose_buckets_hold_65536_entries_or_more_makes_the_table_keep_32_bit_starts()
     {
-        var builder = new BucketLines.Builder(58);
-        for (var k = 0; k <= 58; k++)
+        // Line 0 (buckets 0-28) ends 65,535 entries from its base: it fits. Line 1 (buckets 29-57) ends 65,536 from its
+        // base: it does not.
+        uint[] overflowing = [.. Enumerable.Range(0, 59).Select(k => k <= 28 ? 0u : k < 58 ? 65_535u : 65_535u + 65_536u)];
+        uint[] fitting = [.. Enumerable.Range(0, 59).Select(k => k <= 28 ? 0u : k < 58 ? 65_535u : 65_535u + 65_535u)];
+
+        var wide = Build(overflowing);
+        var lines = Build(fitting);
+
+        Assert.That(wide.MemoryBytes, Is.EqualTo(4 * 59), "32-bit starts");
+        Assert.That(lines.MemoryBytes - BucketLines.BytesFor(58), Is.InRange(0, 56), "lines");
+        foreach (var (built, starts) in new[] { (wide, overflowing), (lines, fitting) })
         {
-            // Line 0 (buckets 0-28) ends at 65,535 entries from its base: still fits. Line 1 ends at 65,536.
-            builder.SetStart(k, k <= 28 ? 0u : k < 58 ? 65_535u : 65_535u + 65_536u);
+            for (var k = 0; k < 58; k++)
+            {
+                built.GetRange((uint)k, out var start, out var end);
+                Assert.That((start, end), Is.EqualTo((starts[k], starts[k + 1])), $"bucket {k}");
+            }
+        }
+    }
+
+    private static BucketLines Build(uint[] starts)
+    {
+        var builder = new BucketLines.Builder(starts.Length - 1);
+        for (var k = 0; k < starts.Length; k++)
+        {
+            builder.SetStart(k, starts[k]);
         }
 
-        Assert.That(builder.TryBuild(out _), Is.False);
-
-        var fitting = new BucketLines.Builder(58);
-        for (var k = 0; k <= 58; k++)
-        {
-            fitting.SetStart(k, k <= 28 ? 0u : k < 58 ? 65_535u : 65_535u + 65_535u);
-        }
-
-        Assert.That(fitting.TryBuild(out var lines), Is.True);
-        lines.GetRange(28, out var start, out var end);
-        Assert.That((start, end), Is.EqualTo((0u, 65_535u)));
-        lines.GetRange(57, out start, out end);
-        Assert.That((start, end), Is.EqualTo((65_535u, 131_070u)));
+        return builder.Build();
     }
 }
