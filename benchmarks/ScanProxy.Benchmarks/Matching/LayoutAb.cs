@@ -10,7 +10,7 @@ namespace ScanProxy.Benchmarks.Matching;
 /// between processes by more than most layout changes are worth, while both indexes here see the same swings.
 /// Which index lands in faster memory still differs, so run it with both build orders.
 /// Run: <c>dotnet run -c Release -- matching-ab [entries] [uniform|clustered] [layout A] [layout B] [a-first|b-first]</c>,
-/// a layout written <c>substrings x bits x posting bytes [x wide substrings]</c>, for instance <c>11x23x4</c> or <c>11x23x3x3</c>.
+/// a layout written <c>substrings x bits x posting bytes</c>, for instance <c>11x23x4</c>.
 /// </summary>
 internal static class LayoutAb
 {
@@ -70,9 +70,8 @@ internal static class LayoutAb
         return new MihLayout(
             int.Parse(parts[0], CultureInfo.InvariantCulture),
             int.Parse(parts[1], CultureInfo.InvariantCulture),
-            parts.Length > 2 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : 4,
-            parts.Length > 3 ? int.Parse(parts[3], CultureInfo.InvariantCulture) : 0);
+            parts.Length > 2 ? int.Parse(parts[2], CultureInfo.InvariantCulture) : 4);
     }
 
-    private static string Format(MihLayout layout) => $"{layout.Substrings}x{layout.Bits}x{layout.PostingBytes}x{layout.WideSubstrings}";
+    private static string Format(MihLayout layout) => $"{layout.Substrings}x{layout.Bits}x{layout.PostingBytes}";
 }

@@ -7,7 +7,7 @@ namespace ScanProxy.Benchmarks.Matching;
 
 /// <summary>
 /// Median and p99 latency of single index queries (BenchmarkDotNet reports means), with candidates per query,
-/// against the brute-force scan. Run: <c>dotnet run -c Release -- matching-latency [entries] [uniform|clustered] [m b [wide]]</c>.
+/// against the brute-force scan. Run: <c>dotnet run -c Release -- matching-latency [entries] [uniform|clustered] [m b]</c>.
 /// </summary>
 internal static class MatchingLatency
 {
@@ -16,11 +16,7 @@ internal static class MatchingLatency
         var entries = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000_000;
         var spread = args.Length > 1 ? Enum.Parse<HashSpread>(args[1], ignoreCase: true) : HashSpread.Uniform;
         MihLayout? layout = args.Length > 3
-            ? new MihLayout(
-                int.Parse(args[2], CultureInfo.InvariantCulture),
-                int.Parse(args[3], CultureInfo.InvariantCulture),
-                entries <= MihLayout.MaxEntriesFor3BytePostings ? 3 : 4,
-                args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0)
+            ? new MihLayout(int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture))
             : null;
 
         var hashes = SyntheticHashes.Generate(entries, spread, seed: 1);
@@ -32,7 +28,7 @@ internal static class MatchingLatency
         var buildCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var after = GC.GetTotalMemory(forceFullCollection: true);
         GC.KeepAlive(index);
-        Console.WriteLine($"{entries:N0} {spread} entries, layout {index.Layout}: " +
+        Console.WriteLine($"{entries:N0} {spread} entries, layout {index.Layout.Substrings} x {index.Layout.Bits} bits: " +
                           $"build {buildTime.TotalSeconds:F2} s wall, {buildCpu.TotalSeconds:F2} s CPU (all threads), index {index.IndexMemoryBytes / (double)index.Count:F1} B/entry, " +
                           $"heap growth {(after - before) / (double)index.Count:F1} B/entry");
 

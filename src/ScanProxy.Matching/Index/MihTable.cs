@@ -58,10 +58,9 @@ internal sealed class MihTable
     /// <summary>Builds table 0 over <paramref name="entries"/>, which are sorted by their substring-0 key.</summary>
     public static MihTable BuildSorted(ReadOnlySpan<PdqHash> entries, MihLayout layout)
     {
-        var buckets = layout.BucketCountOf(0);
-        var lines = new BucketLines.Builder(buckets);
+        var lines = new BucketLines.Builder(layout.BucketCount);
         var e = 0;
-        for (var k = 0; k < buckets; k++)
+        for (var k = 0; k < layout.BucketCount; k++)
         {
             lines.SetStart(k, (uint)e);
             while (e < entries.Length && layout.Key(entries[e], 0) == k)
@@ -70,7 +69,7 @@ internal sealed class MihTable
             }
         }
 
-        lines.SetStart(buckets, (uint)entries.Length);
+        lines.SetStart(layout.BucketCount, (uint)entries.Length);
         return new MihTable(null, 0, lines.Build());
     }
 
@@ -91,9 +90,8 @@ internal sealed class MihTable
     public static MihTable Build(ReadOnlySpan<PdqHash> entries, int table, MihLayout layout, ulong[] staging)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(staging.Length, entries.Length);
-        var bits = layout.BitsOf(table);
-        var highBits = Math.Min(bits, 12);
-        var lowBits = bits - highBits;
+        var highBits = Math.Min(layout.Bits, 12);
+        var lowBits = layout.Bits - highBits;
         var lowMask = (1u << lowBits) - 1;
         var runStarts = new int[(1 << highBits) + 1];
         foreach (ref readonly var entry in entries)
@@ -121,7 +119,7 @@ internal sealed class MihTable
         }
 
         var postings = LargeArrays.Allocate<byte>((entries.Length * width) + 4 - width);
-        var buckets = layout.BucketCountOf(table);
+        var buckets = layout.BucketCount;
         var lines = new BucketLines.Builder(buckets);
         var local = new int[(1 << lowBits) + 1];
         for (var h = 0; h < runStarts.Length - 1; h++)

@@ -86,7 +86,7 @@ internal sealed class PdqCollector : EntryCollector
             pairs[i] = ((ulong)layout.Key(_hashes[i], 0) << 32) | (uint)i;
         }
 
-        var sorted = RadixSort.SortByField(pairs, scratch, 32, layout.BitsOf(0));
+        var sorted = RadixSort.SortByField(pairs, scratch, 32, layout.Bits);
         var aligned = AlignedHashes.Allocate(sorted.Length);
         var hashes = aligned.Span;
         var lines = GC.AllocateUninitializedArray<int>(sorted.Length);

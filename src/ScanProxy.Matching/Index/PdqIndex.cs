@@ -191,7 +191,7 @@ public sealed class PdqIndex
                 }
 
                 var key = Layout.Key(variants[v], t);
-                var masks = new FlipMasks(Layout.BitsOf(t), radius);
+                var masks = new FlipMasks(Layout.Bits, radius);
                 int count;
                 while ((count = masks.Fill(key, pipeline.NextKeys)) > 0)
                 {

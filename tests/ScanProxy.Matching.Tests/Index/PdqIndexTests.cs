@@ -10,7 +10,7 @@ public class PdqIndexTests
     {
         foreach (var clustered in new[] { false, true })
         {
-            foreach (var layout in new[] { "default", "16x16", "11x20", "13x19+7" })
+            foreach (var layout in new[] { "default", "16x16", "11x20" })
             {
                 foreach (var radius in s_radii)
                 {
@@ -52,7 +52,6 @@ public class PdqIndexTests
         {
             "16x16" => new MihLayout(16, 16),
             "11x20" => new MihLayout(11, 20, PostingBytes: 3),
-            "13x19+7" => new MihLayout(13, 19, PostingBytes: 3, WideSubstrings: 7),
             _ => null,
         };
         var index = PdqIndex.Create(entries.ToArray(), layout);
@@ -175,7 +174,7 @@ public class PdqIndexTests
         var bytesPerEntry = (32.0 * 1_000_000 + layout.TableBytes(1_000_000)) / 1_000_000;
 
         Assert.That(bytesPerEntry, Is.LessThanOrEqualTo(MihLayout.BytesPerEntryBudget));
-        Assert.That(MihLayout.For(10_000_000), Is.EqualTo(new MihLayout(11, 23, PostingBytes: 3, WideSubstrings: 3)));
+        Assert.That(MihLayout.For(10_000_000), Is.EqualTo(new MihLayout(11, 23, PostingBytes: 3)));
     }
 
     [Test]
