@@ -323,9 +323,10 @@ public sealed class PdqIndex
         public void Visit(scoped ReadOnlySpan<int> candidates, int variant, int table)
         {
             var query = _variants[variant];
+            var entries = index.Entries;
             foreach (var entry in candidates)
             {
-                ref readonly var h = ref index.Entries[entry];
+                ref readonly var h = ref entries[entry];
                 if (h.DistanceTo(query) <= maxDistance && index.IsFirstFinder(h, _variants, variant, table, maxDistance))
                 {
                     if (Found < _destination.Length)

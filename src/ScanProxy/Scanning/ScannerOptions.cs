@@ -23,7 +23,7 @@ internal sealed record ScannerOptions
 
     /// <summary>
     /// Objects whose PDQ hashes this node keeps in memory, so that a digest already judged is matched again without
-    /// being decoded; about 400 bytes each.
+    /// being decoded; about 450 bytes each (445 measured with 200,000 hashed objects in a VerdictCache).
     /// </summary>
     public int VerdictCacheCapacity { get; init; } = 65_536;
 
