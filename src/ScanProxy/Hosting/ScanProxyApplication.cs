@@ -28,7 +28,7 @@ internal static class ScanProxyApplication
         // level, and the HttpClient under YARP then starts a second Activity and sends the origin a traceparent that
         // no tracer records. Off, a request costs about 5 % less CPU (benchmarks/README.md, edge load), a client's
         // traceparent reaches the origin as sent, and OTLP tracing still starts both (it listens to their sources).
-        // The category only writes the per-request lines of Information and below.
+        // All the category writes is a line at the start and one at the end of each request, at Information level.
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Yarp"] = "Warning",
