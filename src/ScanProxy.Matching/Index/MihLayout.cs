@@ -27,8 +27,8 @@ internal sealed record MihLayout(int Substrings, int Bits, int PostingBytes = 4)
     /// <summary>The most entries a layout with 3-byte postings can index.</summary>
     public const int MaxEntriesFor3BytePostings = 1 << 24;
 
-    // Relative costs: a bucket probe is one cache miss in its bucket line; a candidate adds a posting read and
-    // a miss on its 32-byte hash. Scanning one entry against one variant (a sequential read and four popcounts)
+    // Relative costs: a bucket probe is one random read, of its bucket line; a candidate adds a posting read and a
+    // random read of its 32-byte hash. Scanning one entry against one variant (a sequential read and four popcounts)
     // cost 1.3-2 ns in the benchmark runs (benchmarks/README.md) against 20-60 ns per probe-sized unit.
     private const double ProbeCost = 1.0;
     private const double CandidateCost = 1.5;

@@ -51,6 +51,22 @@ public class BucketLinesTests
         }
     }
 
+    [Test]
+    public void A_start_past_65535_in_the_middle_of_a_line_moves_every_start_written_before_it()
+    {
+        // Bucket 11 of line 0 starts 70,000 entries from the line's base: the builder goes wide there, after 11 starts.
+        uint[] starts = [.. Enumerable.Range(0, 59).Select(k => k <= 10 ? (uint)k : 70_000u + (uint)k)];
+
+        var wide = Build(starts);
+
+        Assert.That(wide.MemoryBytes, Is.EqualTo(4 * 59), "32-bit starts");
+        for (var k = 0; k < 58; k++)
+        {
+            wide.GetRange((uint)k, out var start, out var end);
+            Assert.That((start, end), Is.EqualTo((starts[k], starts[k + 1])), $"bucket {k}");
+        }
+    }
+
     private static BucketLines Build(uint[] starts)
     {
         var builder = new BucketLines.Builder(starts.Length - 1);
