@@ -56,6 +56,7 @@ internal static class ServeCommand
             }
         }
 
+        SocketCompletions.PreferInline();
         try
         {
             await using var app = ScanProxyApplication.Create([.. rest], configFile);

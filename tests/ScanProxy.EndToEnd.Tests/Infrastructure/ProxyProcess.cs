@@ -55,6 +55,9 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
     /// <summary>A client of the admin listener.</summary>
     public HttpClient AdminClient { get; }
 
+    /// <summary>The running process's id.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The proxy has not been started.");
+
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output
     {
@@ -290,7 +293,7 @@ internal sealed partial class ProxyProcess : IAsyncDisposable
         }
 
         // Nothing from the test runner's environment may configure the proxy behind the test's back.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ScanProxy__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ScanProxy__", StringComparison.OrdinalIgnoreCase) || k.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_SYSTEM_NET_SOCKETS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
         }
