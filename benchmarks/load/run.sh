@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Edge load benchmark (issue 5): wrk drives three reverse proxies in one run, with the same connections,
+# Edge load benchmark (issue 5): wrk drives four reverse proxies in one run, with the same connections,
 # the same URL list and the same origin, and prints requests/s and latency percentiles side by side:
-#   nginx     nginx as a reverse proxy (keepalive upstream, HTTP/1.1): the reference point
-#   yarp      benchmarks/load/PlainYarp: YARP 2.3.0 with one catch-all route, nothing else
-#   scanproxy src/ScanProxy (Release), one zone, blocking on, BLOCKS blocked URLs loaded from redis-server
+#   nginx       nginx as a reverse proxy (keepalive upstream, HTTP/1.1): the reference point
+#   yarp        benchmarks/load/PlainYarp: YARP 2.3.0 with one catch-all route, nothing else
+#   yarp-inline the same PlainYarp with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, the runtime setting that
+#               scanproxy serve chooses for itself: what ScanProxy's own work costs, over YARP on equal terms
+#   scanproxy   src/ScanProxy (Release), one zone, blocking on, BLOCKS blocked URLs loaded from redis-server
 # The origin is a separate nginx serving the photos of ../shared/corpus/dev (beside the repository).
 # Throughput is measured on URLs that are not blocked; a few requested URLs are blocked too, and a short
 # separate run against those counts the 451 answers. Beside requests/s, each round reads the proxy's CPU time
@@ -16,7 +18,8 @@
 #
 # Usage: benchmarks/load/run.sh
 # Settings (environment): ROUNDS=10 DURATION=10 (s per round) WARMUP=30 (s, once per target) CONNECTIONS=32
-#   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1 TARGETS="nginx yarp scanproxy"
+#   THREADS (wrk threads; 1 when pinned, else 2) BLOCKS=100000 PIN=auto|0|1
+#   TARGETS="nginx yarp yarp-inline scanproxy"
 #   SKIP_BUILD=1 (use existing Release builds) SCAN=false|true (the ScanProxy zone's Scan setting)
 #   SHARED (default: <repo>/../shared)
 # Needs wrk, nginx, redis-server, jq, curl, pgrep (installed with apt-get on Debian 12 when missing) and the .NET SDK.
@@ -40,7 +43,7 @@ WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 BLOCKS=${BLOCKS:-100000}
 PIN=${PIN:-auto}
-TARGETS=${TARGETS:-nginx yarp scanproxy}
+TARGETS=${TARGETS:-nginx yarp yarp-inline scanproxy}
 SKIP_BUILD=${SKIP_BUILD:-0}
 # The zone's Scan setting. Off by default: this run measures forwarding with blocking (issue 5).
 SCAN=${SCAN:-false}
@@ -249,6 +252,14 @@ start_plain_yarp() {
     wait_for "plain YARP" "http://127.0.0.1:$yarp_port$(head -n 1 "$tmp/paths.txt")" 200
 }
 
+start_plain_yarp_inline() {
+    start_pinned "$cpu_proxy" "${dotnet_env[@]}" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$plain_yarp_exe" \
+        --urls "http://127.0.0.1:$yarp_inline_port" --Origin "http://127.0.0.1:$origin_port" \
+        >"$tmp/plain-yarp-inline.log" 2>&1
+    yarp_inline_pid=$!
+    wait_for "plain YARP (inline)" "http://127.0.0.1:$yarp_inline_port$(head -n 1 "$tmp/paths.txt")" 200
+}
+
 start_redis() {
     start_pinned "$cpu_load" redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
         --dir "$tmp" --logfile "$tmp/redis.log"
@@ -347,6 +358,7 @@ target_pid() {
     case $1 in
         nginx) echo "$nginx_pid" ;;
         yarp) echo "$yarp_pid" ;;
+        yarp-inline) echo "$yarp_inline_pid" ;;
         scanproxy) echo "$scanproxy_pid" ;;
     esac
 }
@@ -365,6 +377,7 @@ target_port() {
     case $1 in
         nginx) echo "$nginx_port" ;;
         yarp) echo "$yarp_port" ;;
+        yarp-inline) echo "$yarp_inline_port" ;;
         scanproxy) echo "$scanproxy_port" ;;
     esac
 }
@@ -397,9 +410,9 @@ awk -v s="$stride" -v n="$blocked_requested_count" '(NR - 1) % s == 0 && ++k <= 
 grep -vxFf "$tmp/blocked-paths.txt" "$tmp/all-paths.txt" >"$tmp/paths.txt"
 
 for target in $TARGETS; do
-    case $target in nginx | yarp | scanproxy) ;; *) die "unknown target $target (known: nginx yarp scanproxy)" ;; esac
+    case $target in nginx | yarp | yarp-inline | scanproxy) ;; *) die "unknown target $target (known: nginx yarp yarp-inline scanproxy)" ;; esac
 done
-case " $TARGETS " in *" yarp "* | *" scanproxy "*) need_dotnet=1 ;; *) need_dotnet=0 ;; esac
+case " $TARGETS " in *" yarp "* | *" yarp-inline "* | *" scanproxy "*) need_dotnet=1 ;; *) need_dotnet=0 ;; esac
 if [ "$need_dotnet" = 1 ] && [ "$SKIP_BUILD" != 1 ]; then
     log "building (Release)"
     dotnet build "$here/PlainYarp/PlainYarp.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -413,6 +426,7 @@ scanproxy_exe=$repo/src/ScanProxy/bin/Release/net10.0/scanproxy
 origin_port=$(free_port)
 nginx_port=$(free_port)
 yarp_port=$(free_port)
+yarp_inline_port=$(free_port)
 scanproxy_port=$(free_port)
 admin_port=$(free_port)
 redis_port=$(free_port)
@@ -423,6 +437,7 @@ for target in $TARGETS; do
     case $target in
         nginx) start_nginx_proxy ;;
         yarp) start_plain_yarp ;;
+        yarp-inline) start_plain_yarp_inline ;;
         scanproxy)
             start_redis
             load_blocks
@@ -517,6 +532,11 @@ jq -r '
        + " \($pairs.rps | ratio)x req/s (rounds \($pairs.rps_min | ratio)..\($pairs.rps_max | ratio)), p99 \($pairs.p99 | signed_ms) ms;"
        + " CPU per request \($pairs.cpu | ratio)x that of YARP (rounds \($pairs.cpu_min | ratio)..\($pairs.cpu_max | ratio)),"
        + " i.e. \(1 / $pairs.cpu | ratio)x its requests per second of CPU"
+     else empty end),
+    (if $m.scanproxy and $m["yarp-inline"] then
+       "ScanProxy vs plain YARP with inline socket completions, as ScanProxy runs (medians):"
+       + " \($m.scanproxy.rps / $m["yarp-inline"].rps | ratio)x req/s, p99 \($m.scanproxy.p99 - $m["yarp-inline"].p99 | signed_ms) ms,"
+       + " CPU per request \($m.scanproxy.cpu / $m["yarp-inline"].cpu | ratio)x"
      else empty end),
     (if $m.nginx and $m.yarp then
        "nginx vs plain YARP: \($m.nginx.rps / $m.yarp.rps | ratio)x req/s, p99 \($m.nginx.p99 - $m.yarp.p99 | signed_ms) ms"
