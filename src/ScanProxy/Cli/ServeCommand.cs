@@ -56,10 +56,9 @@ internal static class ServeCommand
             }
         }
 
-        SocketCompletions.PreferInline();
         try
         {
-            await using var app = ScanProxyApplication.Create([.. rest], configFile);
+            await using var app = ScanProxyApplication.Create([.. rest], configFile, ownsProcess: true);
             await app.RunAsync();
             return 0;
         }

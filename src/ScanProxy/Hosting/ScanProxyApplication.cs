@@ -37,8 +37,12 @@ internal static class ScanProxyApplication
     /// <summary>Builds the host; nothing listens until it runs.</summary>
     /// <param name="args">Command-line configuration (<c>--Section:Key=value</c>, <c>--urls</c>, ...).</param>
     /// <param name="configFile">The <c>--config</c> file, or null.</param>
+    /// <param name="ownsProcess">
+    /// True when the host is all the process does (<c>scanproxy serve</c>): it may then choose the runtime's
+    /// process-wide settings (<see cref="SocketCompletions"/>).
+    /// </param>
     /// <exception cref="InvalidConfigurationException">The configuration cannot be used; every error names its field.</exception>
-    public static WebApplication Create(string[] args, string? configFile)
+    public static WebApplication Create(string[] args, string? configFile, bool ownsProcess = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
 
@@ -57,6 +61,12 @@ internal static class ScanProxyApplication
 
         // Fail fast, before anything starts, with every zone error named.
         ZoneConfiguration.Load(builder.Configuration);
+
+        // Before the host is built: mapping the edge's routes already starts the runtime's socket engine.
+        if (ownsProcess)
+        {
+            SocketCompletions.PreferInline(builder.Configuration);
+        }
 
         builder.Services.AddScanProxyStore(builder.Configuration);
         builder.Services.AddScanProxyZones();
