@@ -244,20 +244,16 @@ EOF
 # ---------------------------------------------------------------- .NET proxies
 dotnet_env=(env ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning)
 
+# start_plain_yarp PORT LOG [NAME=value ...]: PlainYarp on the proxy core with extra environment; its pid in
+# plain_yarp_pid.
 start_plain_yarp() {
-    start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$plain_yarp_exe" \
-        --urls "http://127.0.0.1:$yarp_port" --Origin "http://127.0.0.1:$origin_port" \
-        >"$tmp/plain-yarp.log" 2>&1
-    yarp_pid=$!
-    wait_for "plain YARP" "http://127.0.0.1:$yarp_port$(head -n 1 "$tmp/paths.txt")" 200
-}
-
-start_plain_yarp_inline() {
-    start_pinned "$cpu_proxy" "${dotnet_env[@]}" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$plain_yarp_exe" \
-        --urls "http://127.0.0.1:$yarp_inline_port" --Origin "http://127.0.0.1:$origin_port" \
-        >"$tmp/plain-yarp-inline.log" 2>&1
-    yarp_inline_pid=$!
-    wait_for "plain YARP (inline)" "http://127.0.0.1:$yarp_inline_port$(head -n 1 "$tmp/paths.txt")" 200
+    local port=$1 log=$2
+    shift 2
+    start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$@" "$plain_yarp_exe" \
+        --urls "http://127.0.0.1:$port" --Origin "http://127.0.0.1:$origin_port" \
+        >"$tmp/$log" 2>&1
+    plain_yarp_pid=$!
+    wait_for "plain YARP ($log)" "http://127.0.0.1:$port$(head -n 1 "$tmp/paths.txt")" 200
 }
 
 start_redis() {
@@ -436,8 +432,14 @@ start_origin
 for target in $TARGETS; do
     case $target in
         nginx) start_nginx_proxy ;;
-        yarp) start_plain_yarp ;;
-        yarp-inline) start_plain_yarp_inline ;;
+        yarp)
+            start_plain_yarp "$yarp_port" plain-yarp.log
+            yarp_pid=$plain_yarp_pid
+            ;;
+        yarp-inline)
+            start_plain_yarp "$yarp_inline_port" plain-yarp-inline.log DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+            yarp_inline_pid=$plain_yarp_pid
+            ;;
         scanproxy)
             start_redis
             load_blocks
