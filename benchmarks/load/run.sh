@@ -4,7 +4,8 @@
 #   nginx       nginx as a reverse proxy (keepalive upstream, HTTP/1.1): the reference point
 #   yarp        benchmarks/load/PlainYarp: YARP 2.3.0 with one catch-all route, nothing else
 #   yarp-inline the same PlainYarp with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, the runtime setting that
-#               scanproxy serve chooses for itself: what ScanProxy's own work costs, over YARP on equal terms
+#               scanproxy serve chooses for itself on a Redis store, as here: what ScanProxy's own work costs, over
+#               YARP on equal terms
 #   scanproxy   src/ScanProxy (Release), one zone, blocking on, BLOCKS blocked URLs loaded from redis-server
 # The origin is a separate nginx serving the photos of ../shared/corpus/dev (beside the repository).
 # Throughput is measured on URLs that are not blocked; a few requested URLs are blocked too, and a short
@@ -244,15 +245,15 @@ EOF
 # ---------------------------------------------------------------- .NET proxies
 dotnet_env=(env ASPNETCORE_ENVIRONMENT=Production DOTNET_CLI_TELEMETRY_OPTOUT=1 Logging__LogLevel__Default=Warning)
 
-# start_plain_yarp PORT LOG [NAME=value ...]: PlainYarp on the proxy core with extra environment; its pid in
-# plain_yarp_pid.
+# start_plain_yarp PID_VARIABLE PORT LOG [NAME=value ...]: PlainYarp on the proxy core with extra environment; its
+# pid in the variable named first.
 start_plain_yarp() {
-    local port=$1 log=$2
-    shift 2
+    local pid_variable=$1 port=$2 log=$3
+    shift 3
     start_pinned "$cpu_proxy" "${dotnet_env[@]}" "$@" "$plain_yarp_exe" \
         --urls "http://127.0.0.1:$port" --Origin "http://127.0.0.1:$origin_port" \
         >"$tmp/$log" 2>&1
-    plain_yarp_pid=$!
+    printf -v "$pid_variable" '%s' "$!"
     wait_for "plain YARP ($log)" "http://127.0.0.1:$port$(head -n 1 "$tmp/paths.txt")" 200
 }
 
@@ -432,13 +433,9 @@ start_origin
 for target in $TARGETS; do
     case $target in
         nginx) start_nginx_proxy ;;
-        yarp)
-            start_plain_yarp "$yarp_port" plain-yarp.log
-            yarp_pid=$plain_yarp_pid
-            ;;
+        yarp) start_plain_yarp yarp_pid "$yarp_port" plain-yarp.log ;;
         yarp-inline)
-            start_plain_yarp "$yarp_inline_port" plain-yarp-inline.log DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
-            yarp_inline_pid=$plain_yarp_pid
+            start_plain_yarp yarp_inline_pid "$yarp_inline_port" plain-yarp-inline.log DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
             ;;
         scanproxy)
             start_redis

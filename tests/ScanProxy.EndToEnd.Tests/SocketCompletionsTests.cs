@@ -1,4 +1,5 @@
 using ScanProxy.EndToEnd.Tests.Infrastructure;
+using ScanProxy.Hosting;
 using ScanProxy.Testing;
 
 namespace ScanProxy.EndToEnd.Tests;
@@ -10,8 +11,6 @@ namespace ScanProxy.EndToEnd.Tests;
 /// </summary>
 public sealed class SocketCompletionsTests
 {
-    private const string InlineVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     // The name the runtime gives its socket engine threads, as Linux shows it.
     private const string EngineThreadName = ".NET Sockets";
 
@@ -31,7 +30,7 @@ public sealed class SocketCompletionsTests
     public async Task On_a_redis_store_completions_run_inline_unless_the_operator_turns_them_off()
     {
         await using var inline = await StartAsync(new Dictionary<string, string> { ["ScanProxy__Store__Redis"] = _redis.Configuration });
-        await using var pooled = await StartAsync(new Dictionary<string, string> { ["ScanProxy__Store__Redis"] = _redis.Configuration, [InlineVariable] = "0" });
+        await using var pooled = await StartAsync(new Dictionary<string, string> { ["ScanProxy__Store__Redis"] = _redis.Configuration, [SocketCompletions.InlineVariable] = "0" });
 
         Assert.Multiple(() =>
         {

@@ -31,7 +31,7 @@ internal static class SocketCompletions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var store = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        if (!string.IsNullOrWhiteSpace(store.Redis) && Environment.GetEnvironmentVariable(InlineVariable) is null)
+        if (!store.IsEmbedded && Environment.GetEnvironmentVariable(InlineVariable) is null)
         {
             Environment.SetEnvironmentVariable(InlineVariable, "1");
         }

@@ -14,4 +14,7 @@ internal sealed record StoreOptions
 
     /// <summary>Where the embedded store keeps its files (in its <c>store</c> folder), relative to the working directory; used only when <see cref="Redis"/> is empty.</summary>
     public string DataDirectory { get; init; } = "data";
+
+    /// <summary>True when <see cref="Redis"/> is empty: the store runs in this process.</summary>
+    public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis);
 }

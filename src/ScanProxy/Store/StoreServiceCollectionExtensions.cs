@@ -28,7 +28,7 @@ internal static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IScanProxyStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StoreOptions>>().Value;
-            var redis = string.IsNullOrWhiteSpace(options.Redis)
+            var redis = options.IsEmbedded
                 ? provider.GetRequiredService<EmbeddedStoreServer>().Configuration
                 : options.Redis;
             return RedisScanProxyStore.Connect(
